@@ -1,0 +1,3 @@
+from compendium.cli import main
+
+main()

@@ -1,0 +1,38 @@
+"""Every write to the catalog. Views, commands, imports and surveys call these, never `save()`."""
+
+from .entries import (
+    EntryData,
+    EntryInvalid,
+    LinkData,
+    SourceData,
+    StaleEntry,
+    TransitionNotAllowed,
+    entry_create,
+    entry_data_of,
+    entry_set_verification,
+    entry_snapshot,
+    entry_transition,
+    entry_update,
+    source_add,
+)
+from .reference import Outcome, economy_upsert, organization_upsert, term_upsert
+
+__all__ = [
+    "EntryData",
+    "EntryInvalid",
+    "LinkData",
+    "Outcome",
+    "SourceData",
+    "StaleEntry",
+    "TransitionNotAllowed",
+    "economy_upsert",
+    "entry_create",
+    "entry_data_of",
+    "entry_set_verification",
+    "entry_snapshot",
+    "entry_transition",
+    "entry_update",
+    "organization_upsert",
+    "source_add",
+    "term_upsert",
+]

@@ -1,0 +1,25 @@
+"""Demo and development: `make demo`. Works with no environment variables at all."""
+
+import secrets
+
+from compendium.config import env
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = env("DEBUG", default=True)
+COMPENDIUM_DEMO = True
+
+
+def _demo_secret_key() -> str:
+    """A key kept under var/ so sessions survive restarts, never committed anywhere."""
+    if key := env("SECRET_KEY"):
+        return key
+    path = VAR_DIR / "demo-secret-key.txt"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _demo_secret_key()
