@@ -1,1 +1,1 @@
-"""The compendium platform: collect, curate, validate and publish trade policies for women in digital trade."""
+"""The compendium platform: collect, curate, validate and publish trade policies for women."""

@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import sqlite3
 import subprocess
-import sys
-import time
 import urllib.request
 from http.cookiejar import CookieJar
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from compendium.config import VARIABLES
+from tests.served import ROOT, clean_environment, serve
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("var")
-    env = {k: v for k, v in os.environ.items() if k not in {v.name for v in VARIABLES}}
-    env["VAR_DIR"] = str(var_dir)  # a fresh database, whatever DATABASE_URL the suite runs with
+    # A fresh SQLite database under VAR_DIR, whatever database the suite itself runs on.
+    env = clean_environment(VAR_DIR=str(var_dir))
     setup = subprocess.run(
         ["make", "--no-print-directory", "setup-demo"],
         cwd=ROOT,
@@ -43,24 +31,9 @@ def demo(tmp_path_factory):
         check=False,
     )
     assert setup.returncode == 0, setup.stdout + setup.stderr
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "compendium", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield {"output": setup.stdout, "base": base, "var_dir": var_dir}
-    server.terminate()
-    server.wait(timeout=10)
+    served = serve(var_dir, setup=[], env=env)
+    yield {"output": setup.stdout, "base": served.base, "var_dir": var_dir}
+    served.stop()
 
 
 def get(url: str, opener=None) -> str:

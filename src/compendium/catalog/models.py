@@ -139,7 +139,9 @@ class Economy(models.Model):
         ordering = ["name_en"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(part_of=models.F("pk")), name="economy_not_part_of_itself"
+                condition=~Q(part_of=models.F("pk")),
+                name="economy_not_part_of_itself",
+                violation_error_message=_("An economy cannot be a member State of itself."),
             ),
         ]
 
@@ -352,13 +354,21 @@ class Entry(models.Model):
                 | Q(start_year__isnull=True)
                 | Q(end_year__gte=models.F("start_year")),
                 name="entry_end_year_not_before_start",
+                violation_error_message=_("The end year cannot be before the start year."),
             ),
             models.CheckConstraint(
                 condition=Q(contributor_economy__isnull=True)
                 | Q(contributor_organization__isnull=True),
                 name="entry_one_contributor",
+                violation_error_message=_(
+                    "The contributor is either an economy or an organisation, not both."
+                ),
             ),
-            models.CheckConstraint(condition=~Q(title=""), name="entry_title_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="entry_title_not_empty",
+                violation_error_message=_("The title cannot be empty."),
+            ),
         ]
         indexes = [models.Index(fields=["workflow", "title"])]
 

@@ -5,10 +5,14 @@ import secrets
 from compendium.config import env
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import STATIC_ROOT, VAR_DIR
 
 DEBUG = env("DEBUG", default=True)
 COMPENDIUM_DEMO = True
+# Serve static files straight from the apps: no `collectstatic` step in the demo.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 def _demo_secret_key() -> str:

@@ -14,6 +14,7 @@ from .entries import (
     entry_transition,
     entry_update,
     source_add,
+    transitions_allowed,
 )
 from .reference import Outcome, economy_upsert, organization_upsert, term_upsert
 
@@ -35,4 +36,5 @@ __all__ = [
     "organization_upsert",
     "source_add",
     "term_upsert",
+    "transitions_allowed",
 ]

@@ -155,6 +155,12 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+def transitions_allowed(entry: Entry) -> list[str]:
+    """The workflow statuses the entry may move to next, in the workflow's order."""
+    allowed = ALLOWED_TRANSITIONS.get(entry.workflow, set())
+    return [state for state in Workflow.values if state in allowed]
+
+
 # --- reading an entry back as data -------------------------------------------------------------
 
 
@@ -263,10 +269,17 @@ def _resolve(data: EntryData) -> dict[str, Any]:
         errors.setdefault("policy_areas", []).append(_("Choose at least one policy area."))
     if not data.target_groups:
         errors.setdefault("target_groups", []).append(_("Choose at least one target group."))
+    # Economy codes are upper case (CAN, EU) and organisation slugs lower case (itc, eu-commission),
+    # so the case alone says which one the contributor is.
     if data.contributor:
-        if economy := Economy.objects.filter(code=data.contributor.upper()).first():
+        economy = organization = None
+        if data.contributor.isupper():
+            economy = Economy.objects.filter(code=data.contributor).first()
+        else:
+            organization = Organization.objects.filter(slug=data.contributor).first()
+        if economy:
             resolved["contributor_economy"] = economy
-        elif organization := Organization.objects.filter(slug=data.contributor).first():
+        elif organization:
             resolved["contributor_organization"] = organization
         else:
             errors.setdefault("contributor", []).append(
@@ -465,6 +478,8 @@ def entry_transition(
     expected_version: int | None = None,
     actor_label: str = "",
 ) -> Entry:
+    if to not in Workflow.values:
+        raise TransitionNotAllowed(_("Unknown workflow status: %(to)s.") % {"to": to})
     entry = _locked(entry, expected_version)
     if to not in ALLOWED_TRANSITIONS.get(entry.workflow, set()):
         raise TransitionNotAllowed(
@@ -503,11 +518,12 @@ def entry_set_verification(
     actor: AbstractBaseUser | None,
     verification: str,
     note: str = "",
+    expected_version: int | None = None,
     actor_label: str = "",
 ) -> Entry:
     if verification not in Verification.values:
         raise EntryInvalid({"verification": [_("Unknown verification status.")]})
-    entry = _locked(entry, None)
+    entry = _locked(entry, expected_version)
     if entry.verification == verification:
         return entry
     before = entry.verification

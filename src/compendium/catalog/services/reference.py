@@ -62,8 +62,8 @@ def _upsert(
             changes[name] = [_str(old), _str(new)]
             setattr(obj, name, new)
     for name, related in many.items():
-        old_keys = sorted(str(o) for o in getattr(obj, name).all())
-        new_keys = sorted(str(o) for o in related)
+        old_keys = sorted(_key(o) for o in getattr(obj, name).all())
+        new_keys = sorted(_key(o) for o in related)
         if old_keys != new_keys:
             changes[name] = [old_keys, new_keys]
     if not changes:
@@ -82,6 +82,11 @@ def _upsert(
         note=note,
     )
     return obj, Outcome.UPDATED
+
+
+def _key(obj: models.Model) -> str:
+    """A related row's stable name for the audit log (slugs and codes, never display labels)."""
+    return str(getattr(obj, "slug", None) or getattr(obj, "code", None) or obj.pk)
 
 
 def _str(value: Any) -> Any:
