@@ -15,12 +15,12 @@ class EntryDataFactory(factory.Factory):
     title = factory.Sequence(lambda n: f"Digital trade programme for women exporters {n}")
     description = "Training and mentoring for women-led MSMEs selling online across borders."
     contributor_type = "member"
-    contributor = "CAN"
     instrument_type = "programme"
     policy_areas = ("ecommerce", "export_support")
     target_groups = ("women_led_msmes",)
     gender_focus = "women_specific"
     economies = ("CAN",)
+    contributor = factory.LazyAttribute(lambda o: o.economies[0] if o.economies else "")
     start_year = 2021
     status = "active"
 

@@ -117,7 +117,7 @@ def test_create_with_unknown_values_writes_nothing():
     before = Entry.objects.count()
     with pytest.raises(EntryInvalid) as caught:
         make_entry(policy_areas=("ecommerce", "teleportation"), economies=("ZZZ",))
-    assert set(caught.value.message_dict) == {"policy_areas", "economies"}
+    assert set(caught.value.message_dict) == {"policy_areas", "economies", "contributor"}
     assert "teleportation" in caught.value.message_dict["policy_areas"][0]
     assert Entry.objects.count() == before
 

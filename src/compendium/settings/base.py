@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "compendium.audit",
     "compendium.catalog",
+    "compendium.search",
     "compendium.review",
     "compendium.public",
 ]

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from compendium.audit.services import SYSTEM, audit_record
+from compendium.search.indexing import search_index_update
 
 from ..models import (
     ContributorType,
@@ -357,6 +358,7 @@ def _record(
         changes=changes,
         note=note,
     )
+    search_index_update(entry_ids=[entry.pk])
 
 
 def _unique_slug(title: str) -> str:

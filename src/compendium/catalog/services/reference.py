@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
 from compendium.audit.services import audit_record
+from compendium.search.indexing import entries_affected_by, search_index_update
 
 from ..models import Economy, Organization, Term
 
@@ -81,6 +82,8 @@ def _upsert(
         changes=changes,
         note=note,
     )
+    # Entries show these names and labels in their search documents: keep them in step.
+    search_index_update(entry_ids=entries_affected_by(obj))
     return obj, Outcome.UPDATED
 
 
