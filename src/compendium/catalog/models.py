@@ -337,6 +337,11 @@ class Entry(models.Model):
             "Compiled from public sources for demonstration; not an official compendium entry."
         ),
     )
+    is_synthetic = models.BooleanField(
+        _("synthetic"),
+        default=False,
+        help_text=_("Generated for benchmarks and tests; never real information."),
+    )
     # Every service write increments it; a save naming an older version is refused (no lost update).
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

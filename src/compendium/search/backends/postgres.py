@@ -121,7 +121,7 @@ class PostgresBackend(SearchBackend):
             )
         execute(
             "CREATE OR REPLACE FUNCTION compendium_tsv(body text) RETURNS tsvector "
-            "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ "
+            "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT "
             + " || ".join(f"to_tsvector('{c}'::regconfig, body)" for c in CONFIGS)
             + " $$"
         )
