@@ -18,6 +18,7 @@ setup-demo: install translations
 	$(BIN)/compendium migrate --noinput
 	$(BIN)/compendium load_reference
 	$(BIN)/compendium load_sample
+	$(BIN)/compendium rebuild_index
 	$(BIN)/compendium create_demo_accounts
 
 test: install-dev translations

@@ -91,5 +91,6 @@ DEMO_SETUP = [
     ["migrate", "--noinput"],
     ["load_reference"],
     ["load_sample"],
+    ["rebuild_index"],
     ["create_demo_accounts"],
 ]
