@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LOCALE := src/compendium/locale
 
-.PHONY: demo test lint format translations setup-demo install install-dev clean
+.PHONY: demo test lint format translations setup-demo install install-dev clean bench
 
 demo: setup-demo
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
@@ -25,6 +25,11 @@ test: install-dev translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The performance budget (DESIGN.md §6) measured: prints a report, also in var/bench/report.txt.
+# The first run builds the 100,000-entry data sets (kept under var/bench/ for later runs).
+bench: install
+	$(BIN)/python bench/run.py
 
 lint: install-dev
 	$(BIN)/ruff check .

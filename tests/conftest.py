@@ -24,3 +24,12 @@ def secretariat_user(db, django_user_model):
     user.save()
     user.groups.add(secretariat_group_ensure())
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached pages and counts are keyed by the index generation, which a rolled-back test
+    restores; start every test with an empty cache so no test sees another's pages."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -9,9 +9,14 @@ admin.site.index_title = _("Catalog, roles and audit log")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The read API is language-neutral (?lang=): outside the language prefixes.
+    path("api/v1/", include("compendium.api.urls")),
 ]
 # English at /, French at /fr/, Spanish at /es/: every page has a stable address per language.
 urlpatterns += i18n_patterns(
     path("", include("compendium.public.urls")),
+    path("", include("compendium.publishing.urls")),
+    path("", include("compendium.surveys.urls")),
+    path("secretariat/review/", include("compendium.review.urls")),
     prefix_default_language=False,
 )

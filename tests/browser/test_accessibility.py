@@ -20,6 +20,8 @@ PAGES = [
     "/economies/KEN/",
     "/organizations/itc/",
     "/coverage/",
+    "/organizations/",
+    "/data/",
 ]
 LANGUAGE_PREFIXES = ["", "/fr", "/es"]
 RUN_AXE = """

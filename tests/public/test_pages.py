@@ -193,10 +193,14 @@ def test_unknown_filters_give_400_with_a_message(client):
     assert "There is no policy area “nonsense”." in text(response)
 
 
+# 12 for the page itself, 1 for the page cache's look-up of the index generation.
+MAX_QUERIES = 13
+
+
 def test_list_page_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(MAX_QUERIES):
         client.get("/entries/")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(MAX_QUERIES):
         client.get("/entries/?economy=CHL&area=export_support&page=1")
     for n in range(25):
         make_entry(
@@ -210,7 +214,7 @@ def test_list_page_runs_a_bounded_number_of_queries(client, django_assert_max_nu
                 organizations=(Organization.objects.first().slug,),
             )
         )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(MAX_QUERIES):
         client.get("/entries/?page=2")
 
 

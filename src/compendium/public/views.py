@@ -6,6 +6,7 @@ of queries whatever the number of entries.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from compendium.catalog import selectors
+from compendium.public.caching import cached_for_visitors
 
+from . import profiles
 from .listing import ChosenFilter, facet_options, name_key, page_links, page_url, url_with
 
 PAGE_SIZE = 20
@@ -24,6 +27,7 @@ LATEST = 6
 
 
 @require_safe
+@cached_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     published = selectors.published_entries()
     return render(
@@ -42,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_for_visitors
 def entry_index(request: HttpRequest) -> HttpResponse:
     query, path = request.GET, request.path
     published = selectors.published_entries()
@@ -126,6 +131,7 @@ def _language_name(code: str) -> str:
 
 
 @require_safe
+@cached_for_visitors
 def entry_page(request: HttpRequest, slug: str) -> HttpResponse:
     entry = selectors.entry_detail(user=request.user, slug=slug)
     if entry is None:
@@ -139,11 +145,16 @@ def entry_page(request: HttpRequest, slug: str) -> HttpResponse:
             "show_original_title": entry.title != entry.display_title,
             "show_original_description": bool(entry.description)
             and entry.description != entry.display_description,
+            "citation_url": settings.SITE_URL + entry.get_absolute_url(),
+            "related": selectors.related_entries(entry=entry),
+            # Served by the API app; a plain path so this page does not depend on it.
+            "json_url": f"/api/v1/entries/{entry.slug}",
         },
     )
 
 
 @require_safe
+@cached_for_visitors
 def economy_index(request: HttpRequest) -> HttpResponse:
     economies = sorted(
         selectors.economies_with_entry_counts(entries=selectors.published_entries()),
@@ -161,6 +172,7 @@ def economy_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_for_visitors
 def economy_page(request: HttpRequest, code: str) -> HttpResponse:
     economy = selectors.economy_by_code(code=code)
     if economy is None:
@@ -170,22 +182,25 @@ def economy_page(request: HttpRequest, code: str) -> HttpResponse:
     entries = selectors.entries_about_economy(
         economy=economy, entries=selectors.published_entries()
     )
+    listed = list(selectors.entry_list(entries=entries.order_by("title")))
     return render(
         request,
         "public/economy_detail.html",
         {
             "economy": economy,
-            "entries": selectors.entry_list(entries=entries.order_by("title")),
+            "entries": listed,
             "organizations": sorted(
                 selectors.organizations_of_economy(economy=economy), key=lambda o: name_key(o.name)
             ),
             "member_states": sorted(economy.member_states.all(), key=lambda e: name_key(e.name)),
             "working_groups": economy.working_groups.all(),
+            **profiles.economy_profile(economy=economy, entries=entries, count=len(listed)),
         },
     )
 
 
 @require_safe
+@cached_for_visitors
 def organization_page(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organization_by_slug(slug=slug)
     if organization is None:
@@ -199,5 +214,16 @@ def organization_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organization": organization,
             "entries": selectors.entry_list(entries=entries.order_by("title")),
+            **profiles.organization_profile(organization=organization, entries=entries),
         },
+    )
+
+
+@require_safe
+@cached_for_visitors
+def organization_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "public/organization_list.html",
+        {"kinds": profiles.organizations_by_kind(entries=selectors.published_entries())},
     )

@@ -78,6 +78,12 @@ def search_index_rebuild(*, progress: Callable[[int, int], None] | None = None) 
     return done
 
 
+def search_index_optimise() -> None:
+    """After a bulk load: compact the engine's index and refresh the query planner's statistics,
+    without which it may pick a plan that reads every document."""
+    get_backend().after_bulk_write()
+
+
 def entries_affected_by(obj: object) -> list[int]:
     """Entries whose document shows this reference row (a renamed economy, a relabelled term)."""
     from django.db.models import Q

@@ -31,6 +31,10 @@ class EntryDocument(models.Model):
             models.Index(fields=["is_public", "sort_title"]),
             models.Index(fields=["is_public", "published_at"]),
             models.Index(fields=["is_public", "start_year"]),
+            # Covering indexes for the visibility check: on SQLite `entry_id` is not the rowid,
+            # so without them each matching id costs a second lookup into the table itself.
+            models.Index(fields=["entry", "is_public"], name="entry_document_visible"),
+            models.Index(fields=["is_public", "entry"], name="entry_document_public"),
         ]
 
     def __str__(self) -> str:

@@ -32,12 +32,16 @@ INSTALLED_APPS = [
     "compendium.audit",
     "compendium.catalog",
     "compendium.search",
+    "compendium.publishing",
+    "compendium.api",
+    "compendium.surveys",
     "compendium.review",
     "compendium.public",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "compendium.api.middleware.read_api_cors",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

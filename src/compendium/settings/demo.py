@@ -12,6 +12,10 @@ COMPENDIUM_DEMO = True
 # Serve static files straight from the apps: no `collectstatic` step in the demo.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 

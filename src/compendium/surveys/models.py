@@ -227,6 +227,23 @@ class Proposal(models.Model):
     reply = models.TextField(_("respondent's reply"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.CharField(max_length=200, blank=True)
+    # The `version` the respondent last submitted: a proposal changed since (in a reopened
+    # response) waits for the next submission before a curator decides on it.
+    submitted_version = models.PositiveIntegerField(null=True, blank=True)
+    # What the curator's decision wrote: the values (the respondent's, or the curator's edits of
+    # them; `data` keeps the respondent's own) and the entry created or changed.
+    accepted_data = models.JSONField(_("accepted values"), null=True, blank=True)
+    accepted_entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("proposal")

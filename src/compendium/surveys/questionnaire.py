@@ -80,6 +80,10 @@ class Section:
     def title_text(self) -> str:
         return text_in(self.title)
 
+    @property
+    def help_text(self) -> str:
+        return text_in(self.help)
+
 
 def read_file(path: Path) -> dict[str, Any]:
     try:

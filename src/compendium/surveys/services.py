@@ -3,7 +3,10 @@ an audit record; a response's content changes only through these functions."""
 
 from __future__ import annotations
 
+import logging
 import secrets
+import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,6 +49,7 @@ from .questionnaire import DATA_DIR, read_file
 from .tokens import token_hash, token_new
 
 INVITATION_DAYS = 120
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -455,6 +459,32 @@ def proposal_delete(*, proposal: Proposal, who: Who) -> None:
     _log(response, who, "proposal.delete", [title[:80]])
 
 
+@transaction.atomic
+def proposal_reply(
+    *, proposal: Proposal, who: Who, reply: str, expected_version: int | None = None
+) -> Proposal:
+    """The respondent's answer to a curator's request for changes (`review_note`). It reaches
+    the curator with the response's next submission."""
+    _editable(proposal.response, None)
+    current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleDraft(
+            _(
+                "This policy was changed elsewhere (another tab or a colleague) after "
+                "you opened it. Reload the page to see the latest version."
+            )
+        )
+    reply = reply.strip()
+    if reply == current.reply:
+        return current
+    Proposal.objects.filter(pk=current.pk).update(
+        reply=reply, version=F("version") + 1, updated_by=who.label[:200]
+    )
+    current.refresh_from_db()
+    _log(current.response, who, "proposal.reply", ["reply"], current)
+    return current
+
+
 # --- submission ----------------------------------------------------------------------------------
 
 
@@ -505,7 +535,7 @@ def response_submit(*, response: Response, who: Who) -> Response:
         reference=reference,
         version=F("version") + 1,
     )
-    current.proposals.exclude(kind=ProposalKind.REVIEW).update(review_status=ReviewStatus.PENDING)
+    _proposals_submit(current)
     current.invitations.update(state=InvitationState.SUBMITTED, last_activity_at=now)
     ResponseChange.objects.create(
         response=current,
@@ -535,6 +565,17 @@ def response_submit(*, response: Response, who: Who) -> Response:
         lambda: [response_receipt_send(response=current, invitation=i) for i in recipients]
     )
     return current
+
+
+def _proposals_submit(response: Response) -> None:
+    """Each proposal goes (back) to the curators, except what a curator already decided: an
+    accepted one stays accepted (its entry exists), a rejected one unless revised since."""
+    proposals = response.proposals.exclude(kind=ProposalKind.REVIEW)
+    proposals.filter(
+        Q(review_status__in=[ReviewStatus.PENDING, ReviewStatus.CHANGES_REQUESTED])
+        | (Q(review_status=ReviewStatus.REJECTED) & ~Q(submitted_version=F("version")))
+    ).update(review_status=ReviewStatus.PENDING)
+    proposals.update(submitted_version=F("version"))
 
 
 def response_summary(response: Response) -> list[str]:
@@ -576,3 +617,168 @@ def response_reopen(
     )
     response.refresh_from_db()
     return response
+
+
+# --- signed-in focal points and the secretariat's round actions -----------------------------------
+
+
+@transaction.atomic
+def invitation_for_user(
+    *,
+    user: AbstractBaseUser,
+    survey_round: Round,
+    economy: Economy | None = None,
+    organization: Organization | None = None,
+    language: str = "en",
+) -> Invitation:
+    """A signed-in focal point's own invitation to the round, created on their first visit so
+    that their changes are recorded like everyone else's. They sign in, so its token is unused."""
+    from .selectors import user_invitation
+
+    existing = user_invitation(
+        user=user, survey_round=survey_round, economy=economy, organization=organization
+    )
+    if existing is not None:
+        return existing
+    name = (getattr(user, "get_full_name", lambda: "")() or user.get_username())[:200]
+    invitation, _token = invitation_create(
+        actor=user,
+        survey_round=survey_round,
+        name=name,
+        email=getattr(user, "email", "") or "",
+        language=language,
+        economy=economy,
+        organization=organization,
+        user=user,
+    )
+    return invitation
+
+
+@dataclass(frozen=True)
+class NewLink:
+    """A link created for someone, shown once to whoever created it (never stored)."""
+
+    respondent: str
+    name: str
+    email: str
+    link: str
+    emailed: bool = False
+
+
+@dataclass(frozen=True)
+class InviteOutcome:
+    links: list[NewLink]
+    skipped: int
+
+    @property
+    def emailed(self) -> int:
+        return sum(link.emailed for link in self.links)
+
+
+def invitation_send_quietly(invitation: Invitation, token: str, purpose: str) -> bool:
+    """An e-mail that cannot be delivered must not undo the work: the link is shown anyway."""
+    try:
+        return invitation_send(invitation=invitation, token=token, purpose=purpose)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("Could not e-mail invitation %s", invitation.pk)
+        return False
+
+
+def _contact(respondent: Economy | Organization, is_economy: bool) -> tuple[str, str]:
+    from .selectors import focal_point_contact
+
+    focal = focal_point_contact(
+        economy=respondent if is_economy else None,
+        organization=None if is_economy else respondent,
+    )
+    if focal is not None and focal.user.email:
+        return focal.user.get_full_name() or focal.user.get_username(), focal.user.email
+    return _("Focal point of %(name)s") % {"name": respondent.name}, ""
+
+
+def round_invite(
+    *,
+    actor: AbstractBaseUser | None,
+    survey_round: Round,
+    economies: Sequence[Economy] = (),
+    organizations: Sequence[Organization] = (),
+    name: str = "",
+    email: str = "",
+    language: str = "en",
+    send: bool = True,
+    actor_label: str = "",
+) -> InviteOutcome:
+    """Invite respondents (all in one transaction), then e-mail those with an address. Whoever
+    already holds a focal-point link is skipped. `name`/`email` are for one respondent."""
+    respondents: list[Economy | Organization] = [*dict.fromkeys(economies), *organizations]
+    if (name or email) and len(respondents) != 1:
+        raise ValueError("A name and e-mail are for inviting one respondent.")
+    created = _round_invite_all(
+        actor=actor,
+        survey_round=survey_round,
+        respondents=respondents,
+        contact=(name or email, email) if (name or email) else None,
+        language=language,
+        actor_label=actor_label,
+    )
+    links = [
+        NewLink(
+            respondent=str(invitation.response.respondent),
+            name=invitation.name,
+            email=invitation.email,
+            link=invitation_link(token),
+            emailed=send and invitation_send_quietly(invitation, token, "invitation"),
+        )
+        for invitation, token in created
+    ]
+    return InviteOutcome(links=links, skipped=len(respondents) - len(created))
+
+
+@transaction.atomic
+def _round_invite_all(
+    *,
+    actor: AbstractBaseUser | None,
+    survey_round: Round,
+    respondents: list[Economy | Organization],
+    contact: tuple[str, str] | None,
+    language: str,
+    actor_label: str,
+) -> list[tuple[Invitation, str]]:
+    from .selectors import respondents_with_focal_link
+
+    linked_economies, linked_organizations = respondents_with_focal_link(survey_round=survey_round)
+    created = []
+    for respondent in respondents:
+        is_economy = isinstance(respondent, Economy)
+        if respondent.pk in (linked_economies if is_economy else linked_organizations):
+            continue
+        name, email = contact or _contact(respondent, is_economy)
+        created.append(
+            invitation_create(
+                actor=actor,
+                actor_label=actor_label,
+                survey_round=survey_round,
+                name=name,
+                email=email,
+                language=language,
+                economy=respondent if is_economy else None,
+                organization=None if is_economy else respondent,
+            )
+        )
+    return created
+
+
+def round_remind(
+    *, actor: AbstractBaseUser | None, survey_round: Round, actor_label: str = ""
+) -> int:
+    """E-mail every focal point who has not submitted a reminder with a fresh link (only hashes
+    are kept, so the old link cannot be re-sent; the new one replaces it)."""
+    from .selectors import invitations_to_remind
+
+    sent = 0
+    for invitation in invitations_to_remind(survey_round=survey_round).select_related(
+        "response__economy", "response__organization", "round"
+    ):
+        token = invitation_reissue(actor=actor, actor_label=actor_label, invitation=invitation)
+        sent += invitation_send_quietly(invitation, token, "reminder")
+    return sent

@@ -1,5 +1,6 @@
 """Every write to the catalog. Views, commands, imports and surveys call these, never `save()`."""
 
+from .drafts import entry_data_from_dict, entry_data_problems, entry_data_to_dict
 from .entries import (
     EntryData,
     EntryInvalid,
@@ -8,6 +9,7 @@ from .entries import (
     StaleEntry,
     TransitionNotAllowed,
     entry_create,
+    entry_create_many,
     entry_data_of,
     entry_set_verification,
     entry_snapshot,
@@ -28,7 +30,11 @@ __all__ = [
     "TransitionNotAllowed",
     "economy_upsert",
     "entry_create",
+    "entry_create_many",
+    "entry_data_from_dict",
     "entry_data_of",
+    "entry_data_problems",
+    "entry_data_to_dict",
     "entry_set_verification",
     "entry_snapshot",
     "entry_transition",

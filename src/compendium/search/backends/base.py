@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import html
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..query import Query
@@ -63,6 +65,13 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def uninstall(self, schema_editor) -> None: ...
+
+    @contextlib.contextmanager
+    def matching(self, query: Query) -> Iterator[None]:
+        """While open, `required_condition(query)` may use matches computed once on entering:
+        one search asks the text engine several times (count, facets, pages), and on a large
+        index with synonyms expanded that is the costly part. By default: nothing to prepare."""
+        yield
 
     def after_bulk_write(self) -> None:  # noqa: B027 - optional hook
         """Called after the documents were rewritten wholesale (e.g. to optimise the index)."""

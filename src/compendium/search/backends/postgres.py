@@ -3,7 +3,11 @@ and English, French and Spanish stemming side by side (entries and users mix the
 
 from __future__ import annotations
 
-from django.db import connection
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+from django.db import connection, transaction
 
 from ..query import Clause, Query, Term
 from .base import CLOSE, COLUMNS, OPEN, Highlight, SearchBackend, marked_to_html
@@ -62,12 +66,47 @@ def tsquery(query: Query) -> tuple[str, list]:
     return " && ".join(sqls), params
 
 
+# The ids matching the search being answered, fetched once while `matching()` is open (a list in
+# the process, not a temporary table: read replicas refuse to create tables).
+_matches: ContextVar[tuple[Query, list[int]] | None] = ContextVar(
+    "compendium_search_matches", default=None
+)
+
+
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
 
     def required_condition(self, query: Query) -> tuple[str, list]:
+        materialised = _matches.get()
+        if materialised is not None and materialised[0] == query:
+            # A set the planner can hash (`= ANY(array)` would compare every row with every id).
+            return "d.entry_id IN (SELECT unnest(%s::bigint[]))", [materialised[1]]
         sql, params = tsquery(query)
         return f"d.vector @@ ({sql})", params
+
+    @contextlib.contextmanager
+    def matching(self, query: Query) -> Iterator[None]:
+        if not query.required:
+            yield
+            return
+        sql, params = tsquery(query)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The planner misjudges prefix queries and, not counting the cost of decompressing
+            # every document's vector, prefers reading the whole table to the GIN index: 25 ms
+            # instead of 1.4 ms for a selective query at 5,000 entries, 40 instead of 9 for one
+            # matching everything. A full-text match is what the GIN index is for.
+            # Inside an outer transaction `SET LOCAL` would outlive this block: put it back.
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            previous = cursor.fetchone()[0]
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"SELECT entry_id FROM {DOCUMENTS} WHERE vector @@ ({sql})", params)
+            ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+        token = _matches.set((query, ids))
+        try:
+            yield
+        finally:
+            _matches.reset(token)
 
     def excluded_condition(self, query: Query) -> tuple[str, list]:
         parts, params = [], []
@@ -79,10 +118,15 @@ class PostgresBackend(SearchBackend):
 
     def ranked_sql(self, query: Query, where: str, params: list) -> tuple[str, list]:
         tsq, tsq_params = tsquery(query)
+        # With the matches already known, only their vectors are read (and decompressed) to
+        # rank them, instead of testing every document's vector again. `ts_rank` rather than
+        # `ts_rank_cd`: the same weights by field, a third of the time (cover density walks every
+        # position of these multi-language vectors).
+        matched, matched_params = self.required_condition(query)
         return (
-            f"SELECT d.entry_id FROM {DOCUMENTS} d WHERE {where} AND d.vector @@ ({tsq}) "
-            f"ORDER BY ts_rank_cd('{{0.1, 0.3, 0.6, 1.0}}', d.vector, ({tsq}), 1) DESC, d.entry_id",
-            [*params, *tsq_params, *tsq_params],
+            f"SELECT d.entry_id FROM {DOCUMENTS} d WHERE {where} AND {matched} "
+            f"ORDER BY ts_rank('{{0.1, 0.3, 0.6, 1.0}}', d.vector, ({tsq}), 1) DESC, d.entry_id",
+            [*params, *matched_params, *tsq_params],
         )
 
     def highlights(self, query: Query, ids: list[int]) -> dict[int, Highlight]:
@@ -152,3 +196,4 @@ class PostgresBackend(SearchBackend):
     def after_bulk_write(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {DOCUMENTS}")
+            cursor.execute("ANALYZE search_entryfacet")

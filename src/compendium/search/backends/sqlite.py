@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
 from django.db import connection
 
 from ..query import Clause, Query, Term
@@ -35,14 +39,41 @@ def exclusion_expression(query: Query) -> str:
     return " OR ".join(_term(t) for t in query.excluded)
 
 
+# The matches of the search being answered, kept in a TEMP table (private to the connection,
+# gone with it) while `matching()` is open; the context variable says for which expression.
+MATCHES = "compendium_search_matches"
+_materialised: ContextVar[str | None] = ContextVar("compendium_search_matches", default=None)
+
+
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
 
     def required_condition(self, query: Query) -> tuple[str, list]:
-        return (
-            f"d.entry_id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
-            [fts_expression(query)],
-        )
+        expression = fts_expression(query)
+        if _materialised.get() == expression:
+            return f"d.entry_id IN (SELECT entry_id FROM temp.{MATCHES})", []
+        return (f"d.entry_id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)", [expression])
+
+    @contextlib.contextmanager
+    def matching(self, query: Query) -> Iterator[None]:
+        if not query.required:
+            yield
+            return
+        expression = fts_expression(query)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {MATCHES} (entry_id INTEGER PRIMARY KEY)"
+            )
+            cursor.execute(f"DELETE FROM temp.{MATCHES}")
+            cursor.execute(
+                f"INSERT INTO temp.{MATCHES} SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s",
+                [expression],
+            )
+        token = _materialised.set(expression)
+        try:
+            yield
+        finally:
+            _materialised.reset(token)
 
     def excluded_condition(self, query: Query) -> tuple[str, list]:
         return (
@@ -65,9 +96,12 @@ class SQLiteBackend(SearchBackend):
         )
         snippet = f"snippet({TABLE}, 1, '{OPEN}', '{CLOSE}', '…', 32)"
         placeholders = ", ".join("%s" for _ in ids)
+        # `+rowid` keeps the id list away from FTS5, which would otherwise run the whole MATCH
+        # once per id (a prefix term over 100,000 documents: ~5 ms each); one pass over the
+        # matches, with highlight() and snippet() computed for the page's rows only, is cheap.
         sql = (
             f"SELECT rowid, {snippet}, {marks} FROM {TABLE} "
-            f"WHERE {TABLE} MATCH %s AND rowid IN ({placeholders})"
+            f"WHERE {TABLE} MATCH %s AND +rowid IN ({placeholders})"
         )
         result = {}
         with connection.cursor() as cursor:
@@ -121,3 +155,7 @@ class SQLiteBackend(SearchBackend):
     def after_bulk_write(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+            # Statistics for the planner: without them it may scan every document through the
+            # `is_public` index instead of looking up the few that match.
+            cursor.execute(f"ANALYZE {DOCUMENTS}")
+            cursor.execute("ANALYZE search_entryfacet")

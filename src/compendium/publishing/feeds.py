@@ -1,0 +1,116 @@
+"""An Atom feed of the newest published entries matching any search: the same parameters as the
+search page, so every filtered view has its feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from compendium.catalog import selectors
+from compendium.catalog.i18n import current_language
+from compendium.search.params import SearchParams
+from compendium.search.selectors import search_entries
+
+from .exports import sample_notice
+from .metadata import dataset
+from .queries import describe, search_from_query, search_page_path
+from .representation import entry_record
+
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FeedQuery:
+    params: SearchParams
+    self_url: str  # the feed's own canonical address, query included
+    language: str
+
+
+def newest_entry_ids(params: SearchParams, *, size: int = FEED_SIZE) -> list[int]:
+    """The `size` newest published entries matching the search, newest first."""
+    newest = replace(params, sort="newest", page=1, page_size=size)
+    return [e.pk for e in search_entries(params=newest, facets=False, highlight=False).entries]
+
+
+class EntriesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedQuery:
+        params, _problems = search_from_query(request.GET)  # unusable values are left out
+        # The canonical address: the same search always names (and identifies) the same feed.
+        query = params.querystring(page=False)
+        return FeedQuery(
+            params=params,
+            self_url=settings.SITE_URL + request.path + (f"?{query}" if query else ""),
+            language=current_language(),
+        )
+
+    def title(self, obj: FeedQuery) -> str:
+        described = describe(obj.params)
+        if described:
+            return _("Compendium entries: %(search)s") % {"search": described}
+        return _("Compendium entries: all published entries")
+
+    def subtitle(self, obj: FeedQuery) -> str:
+        return _(
+            "The newest published entries of the compendium “Empowering Women to Trade through "
+            "Digitalisation: Policy Insights” matching this search."
+        )
+
+    def link(self, obj: FeedQuery) -> str:
+        return settings.SITE_URL + search_page_path(obj.params)
+
+    def feed_url(self, obj: FeedQuery) -> str:
+        return obj.self_url
+
+    def feed_guid(self, obj: FeedQuery) -> str:
+        # One feed per search: its own address identifies it.
+        return obj.self_url
+
+    def author_name(self, obj: FeedQuery) -> str:
+        return dataset(language=obj.language, url=settings.SITE_URL).publisher
+
+    def feed_copyright(self, obj: FeedQuery) -> str:
+        about = dataset(language=obj.language, url=settings.SITE_URL)
+        return f"{about.licence_name} {about.licence_url}".strip()
+
+    def items(self, obj: FeedQuery) -> list[dict[str, Any]]:
+        entries = selectors.entries_for_export(ids=newest_entry_ids(obj.params))
+        return [entry_record(e, language=obj.language) for e in entries]
+
+    def item_title(self, item: dict[str, Any]) -> str:
+        return item["title"]
+
+    def item_description(self, item: dict[str, Any]) -> str:
+        # Atom's summary is typed "html": the plain text is escaped so it reads as written.
+        summary = escape(item["description"])
+        if item["is_sample"]:
+            summary += "<p>" + escape(sample_notice()) + "</p>"
+        return summary
+
+    def item_link(self, item: dict[str, Any]) -> str:
+        return item["url"]
+
+    def item_guid(self, item: dict[str, Any]) -> str:
+        return item["url"]
+
+    def item_pubdate(self, item: dict[str, Any]) -> datetime | None:
+        return datetime.fromisoformat(item["published_at"]) if item["published_at"] else None
+
+    def item_updateddate(self, item: dict[str, Any]) -> datetime | None:
+        return datetime.fromisoformat(item["updated_at"]) if item["updated_at"] else None
+
+    def item_categories(self, item: dict[str, Any]) -> list[str]:
+        return [area["label"] for area in item["policy_areas"]]
+
+    def item_author_name(self, item: dict[str, Any]) -> str:
+        contributor = item["contributor"]
+        return contributor["name"] or contributor["type"]["label"]
