@@ -127,12 +127,17 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _client(port: int, urls: list[str], offset: int, until: float, sink: list) -> None:
+async def _client(
+    port: int, urls: list[str], offset: int, until: float, sink: list, unique: bool
+) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     i = offset
     try:
         while time.perf_counter() < until:
             path = urls[i % len(urls)]
+            if unique:
+                # A parameter the page ignores but the page cache keys on: every request renders.
+                path += ("&" if "?" in path else "?") + f"bench={offset}-{i}"
             i += 1
             started = time.perf_counter()
             writer.write(
@@ -150,17 +155,21 @@ async def _client(port: int, urls: list[str], offset: int, until: float, sink: l
         writer.close()
 
 
-async def _load(port: int, urls: list[str], seconds: float) -> list:
+async def _load(port: int, urls: list[str], seconds: float, unique: bool) -> list:
     sink: list = []
     until = time.perf_counter() + seconds
-    await asyncio.gather(*(_client(port, urls, n, until, sink) for n in range(CLIENTS)))
+    clients = (_client(port, urls, n, until, sink, unique) for n in range(CLIENTS))
+    await asyncio.gather(*clients)
     return sink
 
 
-def load(port: int, urls: list[str], seconds: float, label: str) -> LoadResult:
-    asyncio.run(_load(port, urls, min(3.0, seconds / 4)))  # warm-up: caches, connections
+def load(
+    port: int, urls: list[str], seconds: float, label: str, *, unique: bool = False
+) -> LoadResult:
+    """Requests/s and latency; `unique` makes every URL new, so no page comes from a cache."""
+    asyncio.run(_load(port, urls, min(3.0, seconds / 4), unique))  # warm-up: connections, caches
     started = time.perf_counter()
-    sink = asyncio.run(_load(port, urls, seconds))
+    sink = asyncio.run(_load(port, urls, seconds, unique))
     elapsed = time.perf_counter() - started
     times = sorted(t * 1000 for status, t in sink if status == 200)
     return LoadResult(

@@ -140,21 +140,31 @@ def http_section(seconds: float) -> dict:
         say(f"    trial {trial.label}: {trial.per_second:.0f} requests/s, p95 {trial.p95:.1f} ms")
         trials.append(((workers, threads), trial))
     (workers, threads), _best = max(trials, key=lambda t: t[1].per_second)
+    layout = f"{workers} workers × {threads} threads"
     with http_load.gunicorn(url, workers, threads) as port:
         urls = http_load.search_urls(port)
-        result = http_load.load(port, urls, seconds, f"{workers} workers × {threads} threads")
+        result = http_load.load(port, urls, seconds, f"{layout}, as deployed")
+        rendered = http_load.load(
+            port, urls, seconds, f"{layout}, every URL new (no page cache)", unique=True
+        )
         weight = http_load.page_weight(port, urls[0])
-    ok = result.per_second >= BUDGET_RPS and result.p95 <= BUDGET_HTTP_P95_MS and not result.errors
     say(f"  URLs (round robin): {', '.join(urls)}")
-    say(
-        f"  {result.label}, {result.seconds:.0f} s: {result.per_second:.0f} requests/s, "
-        f"p50 {result.p50:.1f} ms, p95 {result.p95:.1f} ms, max {result.max:.1f} ms, "
-        f"{result.errors} errors ({result.requests} requests)"
-    )
-    say(
-        f"  budget ≥ {BUDGET_RPS} requests/s with p95 ≤ {BUDGET_HTTP_P95_MS} ms, no errors: "
-        f"{verdict(ok)}"
-    )
+    say("  The search page is cached whole for anonymous visitors until the catalog changes; the")
+    say("  second run makes every URL new, so every request renders the page and searches.")
+    oks = []
+    for run in (result, rendered):
+        ok = run.per_second >= BUDGET_RPS and run.p95 <= BUDGET_HTTP_P95_MS and not run.errors
+        oks.append(ok)
+        say(
+            f"  {run.label}, {run.seconds:.0f} s: {run.per_second:.0f} requests/s, "
+            f"p50 {run.p50:.1f} ms, p95 {run.p95:.1f} ms, max {run.max:.1f} ms, "
+            f"{run.errors} errors ({run.requests} requests)"
+        )
+        say(
+            f"    budget ≥ {BUDGET_RPS} requests/s with p95 ≤ {BUDGET_HTTP_P95_MS} ms, no errors: "
+            f"{verdict(ok)}"
+        )
+    ok = oks[0]
     say()
     say(f"3. Page weight of {urls[0]} (each file gzipped, level 6)")
     for path, size, packed in weight.files:
@@ -162,13 +172,21 @@ def http_section(seconds: float) -> dict:
     weight_ok = weight.total <= BUDGET_WEIGHT_BYTES
     say(f"  total {weight.total / 1024:.1f} KB; budget ≤ 100 KB: {verdict(weight_ok)}")
     return {
-        "layout": result.label,
+        "layout": layout,
         "requests_per_second": result.per_second,
         "p50": result.p50,
         "p95": result.p95,
         "max": result.max,
         "errors": result.errors,
         "ok": ok,
+        "uncached": {
+            "requests_per_second": rendered.per_second,
+            "p50": rendered.p50,
+            "p95": rendered.p95,
+            "max": rendered.max,
+            "errors": rendered.errors,
+            "ok": oks[1],
+        },
         "page": urls[0],
         "weight_bytes": weight.total,
         "weight_ok": weight_ok,
@@ -188,6 +206,8 @@ def main() -> None:
     started = time.monotonic()
     say(f"Compendium benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}")
     say(f"Machine: {machine()}")
+    # The machine may be shared: other work running at the same time inflates every figure.
+    say(f"Load average at start (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     say()
     sizes = [int(n) for n in args.sizes.split(",")]
     search = [] if args.skip_search else search_section(sizes, args.build_only)
@@ -196,8 +216,9 @@ def main() -> None:
     web = None if args.skip_http else http_section(args.seconds)
     checks = [line["ok"] for result in search for line in result["lines"]]
     if web:
-        checks += [web["ok"], web["weight_ok"]]
+        checks += [web["ok"], web["uncached"]["ok"], web["weight_ok"]]
     say()
+    say(f"Load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     say(
         f"{sum(checks)} of {len(checks)} budget lines pass; "
         f"benchmark took {time.monotonic() - started:.0f} s."
