@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("compendium.public.urls")),
     path("", include("compendium.publishing.urls")),
     path("", include("compendium.surveys.urls")),
-    path("secretariat/review/", include("compendium.review.urls")),
+    # The review queue (/secretariat/review/) and sign-in for everyone (/accounts/).
+    path("", include("compendium.review.urls")),
     prefix_default_language=False,
 )

@@ -81,8 +81,8 @@ def test_home_shows_the_figures_areas_and_latest_entries(client):
     page = text(response)
     assert SAMPLE_NOTICE in page
     assert "Skip to main content" in page
-    assert "Secretariat sign-in" in page
-    assert 'href="/admin/"' in html
+    assert "Sign in" in page
+    assert 'href="/accounts/login/"' in html
     assert "Informal Working Group on Trade and Gender" in page
 
 

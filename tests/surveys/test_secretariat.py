@@ -51,7 +51,7 @@ def test_only_secretariat_staff_see_the_dashboard(client, survey_round, django_u
     for page in pages:
         answer = client.get(page)
         assert answer.status_code == 302
-        assert answer["Location"].startswith("/admin/login/?next=")
+        assert answer["Location"].startswith("/accounts/login/?next=")
     focal = django_user_model.objects.create_user("fp", "fp@x.example", "pw")
     focal_point_assign(user=focal, actor=None, economy=Economy.objects.get(code="CHL"))
     staff = django_user_model.objects.create_user("staff", "s@x.example", "pw", is_staff=True)

@@ -127,7 +127,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-LOGIN_URL = "admin:login"
+# Our own sign-in page: the admin's refuses focal points (not staff).
+LOGIN_URL = "review:login"
 
 
 def _email(url: str) -> dict:

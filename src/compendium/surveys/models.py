@@ -260,6 +260,12 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.data.get('title') or self.entry}"
 
+    @property
+    def is_decided(self) -> bool:
+        """Accepted or rejected by a curator: a new submission leaves it as it is, so the
+        workspace shows it read-only."""
+        return self.review_status in (ReviewStatus.ACCEPTED, ReviewStatus.REJECTED)
+
 
 class ResponseChange(models.Model):
     """Who changed what in a response: every co-editor's changes show their name."""

@@ -26,6 +26,7 @@ urlpatterns = [
     path("survey/policies/<int:pk>/autosave/", policies.policy_autosave, name="policy_autosave"),
     path("survey/policies/<int:pk>/decision/", policies.policy_decision, name="policy_decision"),
     path("survey/policies/<int:pk>/delete/", policies.policy_delete, name="policy_delete"),
+    path("survey/policies/<int:pk>/reply/", policies.policy_reply, name="policy_reply"),
     path("survey/check/", workspace.check, name="check"),
     path("survey/submit/", workspace.submit, name="submit"),
     path("survey/submitted/", workspace.submitted, name="submitted"),

@@ -16,13 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from .. import selectors, summary
 from ..answers import answers_differ, policy_answers, policy_data
 from ..forms import AnswersForm, ChoiceBook, answers_form
-from ..models import Proposal, ProposalKind
+from ..models import Proposal, ProposalKind, ReviewStatus
 from ..questionnaire import Section, policy_section
 from ..services import (
     ResponseLocked,
     StaleDraft,
     proposal_add,
     proposal_delete,
+    proposal_reply,
     proposal_save,
 )
 from .access import Workspace, editing_view, locked_message, posted_version, workspace_view
@@ -31,6 +32,7 @@ from .workspace import autosave_status
 # The hidden fields that carry a recorded entry's version on its page while its form is shown:
 # the form's and the decisions' (confirm, withdraw).
 VERSION_IDS = ("version", "version-confirm", "version-withdraw")
+REPLY_MAX = 4000
 DECISIONS = {
     "confirm": ProposalKind.CONFIRM,
     "withdraw": ProposalKind.WITHDRAW,
@@ -55,6 +57,44 @@ def _proposal(workspace: Workspace, pk: Any) -> Proposal:
     return proposal
 
 
+def _version_ids(proposal: Proposal) -> tuple[str, ...]:
+    """The hidden version fields an automatic save refreshes on this proposal's page."""
+    ids = VERSION_IDS if proposal.entry_id is not None else ("version",)
+    if proposal.review_status == ReviewStatus.CHANGES_REQUESTED:
+        ids += (f"version-reply-{proposal.pk}",)
+    return ids
+
+
+def _decided_message(proposal: Proposal) -> str:
+    """Why a proposal a curator already accepted or rejected cannot be changed any more."""
+    title = {"title": summary.policy_title(proposal)}
+    if proposal.review_status == ReviewStatus.ACCEPTED:
+        return (
+            _(
+                "The Secretariat already accepted “%(title)s”: it cannot be changed here any more. "
+                "Nothing was saved."
+            )
+            % title
+        )
+    return (
+        _(
+            "The Secretariat already rejected “%(title)s”: it cannot be changed here any more. "
+            "Nothing was saved."
+        )
+        % title
+    )
+
+
+def _refuse_decided(request: HttpRequest, proposal: Proposal) -> HttpResponse:
+    messages.error(request, _decided_message(proposal))
+    return redirect("surveys:policy", pk=proposal.pk)
+
+
+def _card_values(section: Section, book: ChoiceBook, proposal: Proposal) -> list[tuple[str, Any]]:
+    answers = policy_answers(section, proposal.data)
+    return [(q.label_text, book.display(q, answers.get(q.slug))) for q in section.questions]
+
+
 def _new_policy_data(workspace: Workspace) -> dict[str, Any]:
     """A new policy of a government covers its own economy unless they say otherwise."""
     economy = workspace.response.economy
@@ -72,8 +112,7 @@ def policies(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     proposals = list(selectors.proposals_with_sources(response=workspace.response))
     cards = []
     for proposal in proposals:
-        answers = policy_answers(section, proposal.data)
-        values = [(q.label_text, book.display(q, answers.get(q.slug))) for q in section.questions]
+        values = _card_values(section, book, proposal)
         cards.append(
             {"proposal": proposal, "title": summary.policy_title(proposal), "values": values}
         )
@@ -146,6 +185,8 @@ def _policy_page(
     decision_error: str = "",
     reason: str | None = None,
     page_problems: list[str] | None = None,
+    reply: str | None = None,
+    reply_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     recorded = proposal is not None and proposal.entry_id is not None
@@ -163,6 +204,7 @@ def _policy_page(
         action_url = reverse("surveys:policy", kwargs={"pk": proposal.pk})
     if proposal is not None and proposal.entry_id is not None:
         proposal = selectors.proposals_with_sources(response=workspace.response).get(pk=proposal.pk)
+    decided = proposal is not None and proposal.is_decided
     return render(
         request,
         "surveys/policy.html",
@@ -176,7 +218,15 @@ def _policy_page(
             "form": form,
             "question_fields": form.question_fields(),
             "show_form": proposal is None
-            or proposal.kind in (ProposalKind.NEW, ProposalKind.REVIEW, ProposalKind.UPDATE),
+            or (
+                not decided
+                and proposal.kind in (ProposalKind.NEW, ProposalKind.REVIEW, ProposalKind.UPDATE)
+            ),
+            "decided": decided,
+            # A decided proposal is shown as it was submitted, without a form.
+            "values": _card_values(section, ChoiceBook(), proposal) if decided else [],
+            "reply": reply if reply is not None else (proposal.reply if proposal else ""),
+            "reply_error": reply_error,
             "error_links": error_links,
             "stale": stale,
             "decision_error": decision_error,
@@ -226,6 +276,8 @@ def policy(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
             version=proposal.version,
             page_problems=problems,
         )
+    if proposal.is_decided:
+        return _refuse_decided(request, proposal)
     form = AnswersForm(request.POST, questions=section.questions, book=book)
     form.is_valid()
     version = posted_version(request)
@@ -315,8 +367,9 @@ def _posted_new_proposal(request: HttpRequest, workspace: Workspace) -> Proposal
     if not pk:
         return None
     proposal = _proposal(workspace, pk)
-    if proposal.entry_id is not None:
-        raise Http404("Not a new policy")
+    if proposal.entry_id is not None or proposal.is_decided:
+        # Only a page that is adding this policy posts its id; a decided one is not changed.
+        raise Http404("Not a new policy being added")
     return proposal
 
 
@@ -325,15 +378,19 @@ def _posted_new_proposal(request: HttpRequest, workspace: Workspace) -> Proposal
 def policy_autosave(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
     section = _section(workspace)
     proposal = _proposal(workspace, pk)
+    if proposal.is_decided:
+        return autosave_status(request, version=None, error=_decided_message(proposal))
     form = AnswersForm(request.POST, questions=section.questions, book=ChoiceBook())
     form.is_valid()
     try:
         proposal = _save_policy(workspace, section, proposal, form.answers, posted_version(request))
     except (StaleDraft, ResponseLocked) as refused:
         return autosave_status(request, version=None, error=str(refused))
-    ids = VERSION_IDS if proposal.entry_id is not None else ("version",)
     return autosave_status(
-        request, version=proposal.version, version_ids=ids, problems=bool(form.errors)
+        request,
+        version=proposal.version,
+        version_ids=_version_ids(proposal),
+        problems=bool(form.errors),
     )
 
 
@@ -365,6 +422,8 @@ def policy_decision(request: HttpRequest, workspace: Workspace, pk: int) -> Http
     decision = DECISIONS.get(request.POST.get("decision", ""))
     if proposal.entry_id is None or decision is None:
         raise Http404("Only a recorded entry is confirmed, withdrawn or reviewed again")
+    if proposal.is_decided:
+        return _refuse_decided(request, proposal)
     reason = request.POST.get("reason", "").strip()[:4000]
     if decision == ProposalKind.WITHDRAW and not reason:
         form = answers_form(
@@ -415,6 +474,8 @@ def policy_delete(request: HttpRequest, workspace: Workspace, pk: int) -> HttpRe
     proposal = _proposal(workspace, pk)
     if proposal.entry_id is not None:
         raise Http404("Recorded entries are withdrawn, not deleted")
+    if proposal.is_decided:
+        return _refuse_decided(request, proposal)
     title = summary.policy_title(proposal)
     if request.method != "POST":
         return render(
@@ -434,3 +495,63 @@ def policy_delete(request: HttpRequest, workspace: Workspace, pk: int) -> HttpRe
         return redirect("surveys:workspace")
     messages.success(request, _("“%(title)s” was deleted.") % {"title": title})
     return redirect("surveys:policies")
+
+
+# --- the answer to a curator's request for changes -----------------------------------------------
+
+
+def _after_reply(proposal: Proposal, to_list: bool) -> str:
+    if to_list:
+        return reverse("surveys:policies") + f"#policy-{proposal.pk}"
+    return reverse("surveys:policy", kwargs={"pk": proposal.pk}) + "#review"
+
+
+@require_POST
+@editing_view
+def policy_reply(request: HttpRequest, workspace: Workspace, pk: int) -> HttpResponse:
+    """Save the respondent's answer to the Secretariat; it reaches the curator with the next
+    submission, together with whatever they changed in the proposal itself."""
+    proposal = _proposal(workspace, pk)
+    if proposal.review_status != ReviewStatus.CHANGES_REQUESTED:
+        messages.error(
+            request,
+            _("The Secretariat did not ask for changes on “%(title)s”: there is nothing to answer.")
+            % {"title": summary.policy_title(proposal)},
+        )
+        return redirect("surveys:policy", pk=proposal.pk)
+    reply = request.POST.get("reply", "")[:REPLY_MAX]
+    try:
+        proposal = proposal_reply(
+            proposal=proposal,
+            who=workspace.who,
+            reply=reply,
+            expected_version=posted_version(request),
+        )
+    except StaleDraft as stale:
+        # The answer stays in the box; nothing was saved.
+        section = _section(workspace)
+        form = answers_form(
+            questions=section.questions,
+            book=ChoiceBook(),
+            saved=policy_answers(section, proposal.data),
+        )
+        return _policy_page(
+            request,
+            workspace,
+            section,
+            proposal=proposal,
+            form=form,
+            version=proposal.version,
+            reply=reply,
+            reply_error=str(stale),
+            status=409,
+        )
+    except ResponseLocked:
+        messages.info(request, locked_message())
+        return redirect("surveys:workspace")
+    messages.success(
+        request,
+        _("Your answer to the Secretariat on “%(title)s” was saved.")
+        % {"title": summary.policy_title(proposal)},
+    )
+    return redirect(_after_reply(proposal, request.POST.get("next") == "policies"))

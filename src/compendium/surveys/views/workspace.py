@@ -52,6 +52,10 @@ def task_list(request: HttpRequest, workspace: Workspace) -> HttpResponse:
     response = workspace.response
     proposals = list(selectors.proposals_of(response=response))
     changes = selectors.response_changes(response=response)
+    change_requests = [
+        {"proposal": p, "title": summary.policy_title(p)}
+        for p in selectors.change_requests_for(response)
+    ]
     return render(
         request,
         "surveys/task_list.html",
@@ -60,6 +64,7 @@ def task_list(request: HttpRequest, workspace: Workspace) -> HttpResponse:
             "response": response,
             "tasks": summary.tasks(response, proposals, ChoiceBook()),
             "changes": summary.change_lines(response, changes),
+            "change_requests": change_requests,
         },
     )
 

@@ -18,7 +18,9 @@ class Command(BaseCommand):
                 f"Could not create the demo accounts: {error}. "
                 "Run `compendium load_reference` first."
             ) from None
-        self.stdout.write("Demo accounts (log in at /admin/):")
+        self.stdout.write(
+            "Demo accounts (sign in at /accounts/login/; the secretariat also at /admin/):"
+        )
         width = max(len(a.username) for a in accounts)
         for a in accounts:
             self.stdout.write(f"  {a.username:<{width}}  password: {a.password:<14}  {a.role}")
