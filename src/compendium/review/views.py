@@ -283,47 +283,50 @@ def _invalid_message(invalid: EntryInvalid) -> services.ReviewRefused:
     )
 
 
-@require_POST
-@curator_view
-def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide_with_note(
+    request: HttpRequest, pk: int, *, form_class: type, prefix: str, decide, done: str
+) -> HttpResponse:
+    """Asking for changes and rejecting: a note, a version check, one service call."""
     proposal = _proposal(request, pk)
-    form = RequestChangesForm(request.POST, prefix="changes")
+    form = form_class(request.POST, prefix=prefix)
+    form_name = f"{prefix}_form"
     if not form.is_valid():
-        return _proposal_page(request, proposal, status=400, changes_form=form)
+        return _proposal_page(request, proposal, status=400, **{form_name: form})
     try:
-        decision = services.proposal_request_changes(
+        decision = decide(
             proposal=proposal,
             curator=request.user,
             expected_version=form.cleaned_data["version"],
             note=form.cleaned_data["note"],
         )
     except services.ReviewRefused as refusal:
-        return _refused(request, proposal, refusal, changes_form=form)
-    return _after_decision(
+        return _refused(request, proposal, refusal, **{form_name: form})
+    return _after_decision(request, decision, done)
+
+
+@require_POST
+@curator_view
+def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_with_note(
         request,
-        decision,
-        _("Changes asked on “%(title)s”: the response is open again for the respondent."),
+        pk,
+        form_class=RequestChangesForm,
+        prefix="changes",
+        decide=services.proposal_request_changes,
+        done=_("Changes asked on “%(title)s”: the response is open again for the respondent."),
     )
 
 
 @require_POST
 @curator_view
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(request, pk)
-    form = RejectForm(request.POST, prefix="reject")
-    if not form.is_valid():
-        return _proposal_page(request, proposal, status=400, reject_form=form)
-    try:
-        decision = services.proposal_reject(
-            proposal=proposal,
-            curator=request.user,
-            expected_version=form.cleaned_data["version"],
-            note=form.cleaned_data["note"],
-        )
-    except services.ReviewRefused as refusal:
-        return _refused(request, proposal, refusal, reject_form=form)
-    return _after_decision(
-        request, decision, _("Rejected “%(title)s”; nothing changed in the compendium.")
+    return _decide_with_note(
+        request,
+        pk,
+        form_class=RejectForm,
+        prefix="reject",
+        decide=services.proposal_reject,
+        done=_("Rejected “%(title)s”; nothing changed in the compendium."),
     )
 
 

@@ -173,6 +173,18 @@ def _save_policy(
         raise
 
 
+def _saved_policy_page(
+    request: HttpRequest, workspace: Workspace, section: Section, proposal: Proposal, **page
+) -> HttpResponse:
+    """The policy page showing what is saved, with a message about an action that was refused."""
+    form = answers_form(
+        questions=section.questions, book=ChoiceBook(), saved=policy_answers(section, proposal.data)
+    )
+    return _policy_page(
+        request, workspace, section, proposal=proposal, form=form, version=proposal.version, **page
+    )
+
+
 def _policy_page(
     request: HttpRequest,
     workspace: Workspace,
@@ -426,18 +438,11 @@ def policy_decision(request: HttpRequest, workspace: Workspace, pk: int) -> Http
         return _refuse_decided(request, proposal)
     reason = request.POST.get("reason", "").strip()[:4000]
     if decision == ProposalKind.WITHDRAW and not reason:
-        form = answers_form(
-            questions=section.questions,
-            book=ChoiceBook(),
-            saved=policy_answers(section, proposal.data),
-        )
-        return _policy_page(
+        return _saved_policy_page(
             request,
             workspace,
             section,
-            proposal=proposal,
-            form=form,
-            version=proposal.version,
+            proposal,
             decision_error=_("Say why it should be withdrawn."),
             reason="",
         )
@@ -529,19 +534,11 @@ def policy_reply(request: HttpRequest, workspace: Workspace, pk: int) -> HttpRes
         )
     except StaleDraft as stale:
         # The answer stays in the box; nothing was saved.
-        section = _section(workspace)
-        form = answers_form(
-            questions=section.questions,
-            book=ChoiceBook(),
-            saved=policy_answers(section, proposal.data),
-        )
-        return _policy_page(
+        return _saved_policy_page(
             request,
             workspace,
-            section,
-            proposal=proposal,
-            form=form,
-            version=proposal.version,
+            _section(workspace),
+            proposal,
             reply=reply,
             reply_error=str(stale),
             status=409,
