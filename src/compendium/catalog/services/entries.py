@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from compendium.audit.models import AuditEvent
-from compendium.audit.services import SYSTEM, audit_record
+from compendium.audit.services import actor_name, actor_user, audit_label, audit_record
 from compendium.search.indexing import search_index_update
 
 from ..models import (
@@ -381,9 +381,7 @@ def _write(entry: Entry, data: EntryData, resolved: dict[str, Any]) -> None:
 
 
 def _actor_label(actor: AbstractBaseUser | None, actor_label: str) -> str:
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        return actor.get_username()
-    return actor_label or SYSTEM
+    return actor_name(actor, actor_label)
 
 
 def _record(
@@ -395,7 +393,7 @@ def _record(
     note: str,
     changes: dict[str, Any],
 ) -> None:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor_user(actor)
     EntryVersion.objects.create(
         entry=entry,
         number=entry.version,
@@ -477,7 +475,7 @@ def entry_create(
         entry=entry,
         from_state="",
         to_state=workflow,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor_user(actor),
         actor_label=_actor_label(actor, actor_label),
         note=note,
     )
@@ -655,10 +653,10 @@ def _insert_history(
     planned: list[_Planned], *, actor: AbstractBaseUser | None, actor_label: str, note: str
 ) -> None:
     """One version, one transition and one audit event per entry, as `entry_create` writes."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor_user(actor)
     who = _actor_label(actor, actor_label)
     # The audit log names the actor as `audit_record` does.
-    audit_label = (actor_label or (user.get_username() if user else SYSTEM))[:200]
+    event_label = audit_label(actor, actor_label)
     entry_type = ContentType.objects.get_for_model(Entry)
     versions, transitions, events = [], [], []
     for p in planned:
@@ -688,7 +686,7 @@ def _insert_history(
         events.append(
             AuditEvent(
                 actor=user,
-                actor_label=audit_label,
+                actor_label=event_label,
                 action="entry.create",
                 target_type=entry_type,
                 target_id=str(p.entry.pk),
@@ -804,7 +802,7 @@ def entry_transition(
         entry=entry,
         from_state=before,
         to_state=to,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor_user(actor),
         actor_label=_actor_label(actor, actor_label),
         note=note,
     )
