@@ -178,7 +178,7 @@ def test_facets_count_within_results_and_values_of_one_facet_are_alternatives(sa
     assert region == {"africa": 2}
 
 
-def test_counts_taken_by_subtraction_match_direct_counts(sample_hidden):
+def test_counts_when_most_entries_match(sample_hidden):
     for i in range(6):
         make_entry(
             slug=f"n{i}",
@@ -189,7 +189,7 @@ def test_counts_taken_by_subtraction_match_direct_counts(sample_hidden):
     make_entry(
         slug="other", title="Something else", economies=("CHL",), policy_areas=("cybersecurity",)
     )
-    result = search("q=exporters")  # 6 of 7: counted by subtraction
+    result = search("q=exporters")  # 6 of 7
     counts = {f.name: {v.value: v.count for v in f.values} for f in result.facets}
     assert counts["economy"] == {"KEN": 6}
     assert counts["area"] == {"ecommerce": 3, "export_support": 3}
@@ -205,6 +205,58 @@ def test_sorts_pagination_and_years(sample_hidden):
     assert (paged.total, paged.pages, [e.title for e in paged.entries]) == (3, 2, ["Gamma"])
     assert search("page=999999").page == 1
     assert len(search_entry_ids(params=params_from_query(QueryDict("sort=title"))[0])) == 3
+
+
+def test_words_in_most_entries_rank_title_matches_first_newest_first(sample_hidden, monkeypatch):
+    from compendium.search import selectors
+
+    make_entry(slug="old-title", title="Exporters network", start_year=2015)
+    make_entry(slug="in-text", title="Trade fund", description="For small exporters.")
+    make_entry(slug="new-title", title="Exporters academy", start_year=2023)
+    make_entry(
+        slug="none",
+        title="Customs reform",
+        description="One window.",
+        policy_areas=("cybersecurity",),
+    )
+    monkeypatch.setattr(selectors, "RANK_LIMIT", 1)  # as if the word matched a huge catalog
+    expected = ["new-title", "old-title", "in-text"]
+    assert [e.slug for e in search("q=exporters").entries] == expected
+    assert [e.slug for e in search("q=exporters&page_size=1&page=3").entries] == ["in-text"]
+    ids = search_entry_ids(params=params_from_query(QueryDict("q=exporters"))[0])
+    assert [Entry.objects.get(pk=i).slug for i in ids] == expected
+
+
+def test_filtered_relevance_is_the_same_ranked_in_one_pass_or_two(sample_hidden, monkeypatch):
+    from compendium.search import selectors
+
+    for i, (title, description) in enumerate(
+        [("Export help", "women women women"), ("Women exporters", "help"), ("Women", "x")]
+    ):
+        make_entry(slug=f"r{i}", title=title, description=description, economies=("KEN",))
+    make_entry(slug="elsewhere", title="Women exporters", economies=("CHL",))
+    one_pass = [e.slug for e in search("q=women&economy=KEN").entries]
+    monkeypatch.setattr(selectors, "RANK_WITHIN_LIMIT", 0)
+    assert [e.slug for e in search("q=women&economy=KEN").entries] == one_pass
+    assert set(one_pass) == {"r0", "r1", "r2"}
+    assert one_pass[-1] == "r0"  # the title weighs more than a description full of the word
+
+
+def test_pages_are_the_same_found_by_sorting_or_by_walking_the_order(sample_hidden, monkeypatch):
+    from compendium.search import bitmaps
+
+    for i in range(7):
+        make_entry(slug=f"w{i}", title=f"Programme {chr(ord('A') + i)}", start_year=2010 + i)
+    pages = {}
+    for sparse in (0, 1):  # always walk the sort order / always sort the matching ids
+        monkeypatch.setattr(bitmaps, "SPARSE", sparse)
+        pages[sparse] = [
+            [e.slug for e in search(f"sort={sort}&page_size=3&page={page}").entries]
+            for sort in ("title", "newest", "economy")
+            for page in (1, 2, 3)
+        ]
+    assert pages[0] == pages[1]
+    assert pages[0][:3] == [["w0", "w1", "w2"], ["w3", "w4", "w5"], ["w6"]]
 
 
 def test_unknown_values_are_explained_not_fatal():

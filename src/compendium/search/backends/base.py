@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import contextlib
 import html
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..query import Query
@@ -37,23 +35,31 @@ def marked_to_html(text: str) -> str:
 
 
 class SearchBackend(ABC):
-    """What every database's full-text engine must do for the search selectors."""
+    """What every database's full-text engine must do for the search selectors: say which
+    entries match (filters and counts are done on bitmaps, see `search.bitmaps`), rank a set of
+    candidates, and highlight a page. Ids may include entries that are not public: the caller
+    keeps only the public ones."""
 
     vendor: str
 
     @abstractmethod
-    def required_condition(self, query: Query) -> tuple[str, list]:
-        """A condition on the documents table (alias `d`) true where every required clause of
-        the query matches. Only called when the query has required clauses."""
+    def match_ids(
+        self, query: Query, *, rank_within: list[int] | None = None
+    ) -> tuple[list[int], list[int] | None]:
+        """Ids of the documents where every required clause of the query matches; with
+        `rank_within`, also those of its ids that match, best first (else None)."""
 
     @abstractmethod
-    def excluded_condition(self, query: Query) -> tuple[str, list]:
-        """A condition on `d` true where none of the query's excluded terms matches."""
+    def excluded_ids(self, query: Query) -> list[int]:
+        """Ids of the documents where any of the query's excluded terms matches."""
 
     @abstractmethod
-    def ranked_sql(self, query: Query, where: str, params: list) -> tuple[str, list]:
-        """SQL selecting `entry_id` of the documents `d` satisfying `where` that match the query,
-        best first; the caller adds LIMIT and OFFSET."""
+    def title_match_ids(self, query: Query) -> list[int]:
+        """Ids of the documents whose title alone matches every required clause."""
+
+    @abstractmethod
+    def ranked_ids(self, query: Query, candidates: list[int]) -> list[int]:
+        """The candidates (all matching the query), best match first, ties by id."""
 
     @abstractmethod
     def highlights(self, query: Query, ids: list[int]) -> dict[int, Highlight]:
@@ -61,17 +67,11 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def install(self, schema_editor) -> None:
-        """Create the engine's own structures (virtual tables, triggers, configurations)."""
+        """Create (or bring up to date) the engine's own structures: virtual tables, triggers,
+        configurations. Safe to run again."""
 
     @abstractmethod
     def uninstall(self, schema_editor) -> None: ...
-
-    @contextlib.contextmanager
-    def matching(self, query: Query) -> Iterator[None]:
-        """While open, `required_condition(query)` may use matches computed once on entering:
-        one search asks the text engine several times (count, facets, pages), and on a large
-        index with synonyms expanded that is the costly part. By default: nothing to prepare."""
-        yield
 
     def after_bulk_write(self) -> None:  # noqa: B027 - optional hook
         """Called after the documents were rewritten wholesale (e.g. to optimise the index)."""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
+import json
 
 from django.db import connection
 
@@ -16,6 +14,8 @@ DOCUMENTS = "search_entrydocument"
 COLUMN_LIST = ", ".join(COLUMNS)
 NEW_VALUES = ", ".join(f"new.{c}" for c in COLUMNS)
 OLD_VALUES = ", ".join(f"old.{c}" for c in COLUMNS)
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+HIGHLIGHTS = "compendium_search_highlights"
 BM25 = f"bm25({TABLE}, {', '.join(str(WEIGHTS[c]) for c in COLUMNS)})"
 
 
@@ -39,93 +39,103 @@ def exclusion_expression(query: Query) -> str:
     return " OR ".join(_term(t) for t in query.excluded)
 
 
-# The matches of the search being answered, kept in a TEMP table (private to the connection,
-# gone with it) while `matching()` is open; the context variable says for which expression.
-MATCHES = "compendium_search_matches"
-_materialised: ContextVar[str | None] = ContextVar("compendium_search_matches", default=None)
+def _ids(sql: str, params: list) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
 
-    def required_condition(self, query: Query) -> tuple[str, list]:
+    def match_ids(
+        self, query: Query, *, rank_within: list[int] | None = None
+    ) -> tuple[list[int], list[int] | None]:
         expression = fts_expression(query)
-        if _materialised.get() == expression:
-            return f"d.entry_id IN (SELECT entry_id FROM temp.{MATCHES})", []
-        return (f"d.entry_id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)", [expression])
-
-    @contextlib.contextmanager
-    def matching(self, query: Query) -> Iterator[None]:
-        if not query.required:
-            yield
-            return
-        expression = fts_expression(query)
+        if rank_within is None:
+            sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
+            return _ids(sql, [expression]), None
+        # One walk over the matches, scoring only those among the candidates: a second MATCH
+        # to rank them would cost as much again as the first.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {MATCHES} (entry_id INTEGER PRIMARY KEY)"
+                f"SELECT rowid, CASE WHEN +rowid IN (SELECT value FROM json_each(%s)) "
+                f"THEN {BM25} END FROM {TABLE} WHERE {TABLE} MATCH %s",
+                [json.dumps(rank_within), expression],
             )
-            cursor.execute(f"DELETE FROM temp.{MATCHES}")
-            cursor.execute(
-                f"INSERT INTO temp.{MATCHES} SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s",
-                [expression],
-            )
-        token = _materialised.set(expression)
-        try:
-            yield
-        finally:
-            _materialised.reset(token)
+            rows = cursor.fetchall()
+        scored = sorted((score, rowid) for rowid, score in rows if score is not None)
+        return [row[0] for row in rows], [rowid for _, rowid in scored]
 
-    def excluded_condition(self, query: Query) -> tuple[str, list]:
-        return (
-            f"d.entry_id NOT IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
-            [exclusion_expression(query)],
+    def excluded_ids(self, query: Query) -> list[int]:
+        return _ids(
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [exclusion_expression(query)]
         )
 
-    def ranked_sql(self, query: Query, where: str, params: list) -> tuple[str, list]:
-        return (
-            f"SELECT {TABLE}.rowid FROM {TABLE} JOIN {DOCUMENTS} d ON d.entry_id = {TABLE}.rowid "
-            f"WHERE {TABLE} MATCH %s AND {where} ORDER BY {BM25}, {TABLE}.rowid",
-            [fts_expression(query), *params],
+    def title_match_ids(self, query: Query) -> list[int]:
+        # A column filter over the whole expression: every clause must match in the title.
+        expression = f"title : ({fts_expression(query)})"
+        return _ids(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression])
+
+    def ranked_ids(self, query: Query, candidates: list[int]) -> list[int]:
+        if not candidates:
+            return []
+        # `+rowid` keeps the candidates away from FTS5, which would otherwise run the MATCH once
+        # per id; bm25() is computed only for the rows that pass.
+        return _ids(
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s "
+            f"AND +rowid IN (SELECT value FROM json_each(%s)) ORDER BY {BM25}, rowid",
+            [fts_expression(query), json.dumps(candidates)],
         )
 
     def highlights(self, query: Query, ids: list[int]) -> dict[int, Highlight]:
         if not ids or not query.required:
             return {}
-        marks = ", ".join(
-            f"highlight({TABLE}, {i}, '{OPEN}', '{CLOSE}')" for i in range(len(COLUMNS))
-        )
-        snippet = f"snippet({TABLE}, 1, '{OPEN}', '{CLOSE}', '…', 32)"
+        # highlight() and snippet() need a MATCH, and on the whole index a MATCH walks every
+        # matching document (80 ms for a word in most of 100,000). The page's documents are
+        # copied into a private FTS5 table with the same tokenizer and highlighted there.
+        columns = ", ".join(COLUMNS)
         placeholders = ", ".join("%s" for _ in ids)
-        # `+rowid` keeps the id list away from FTS5, which would otherwise run the whole MATCH
-        # once per id (a prefix term over 100,000 documents: ~5 ms each); one pass over the
-        # matches, with highlight() and snippet() computed for the page's rows only, is cheap.
-        sql = (
-            f"SELECT rowid, {snippet}, {marks} FROM {TABLE} "
-            f"WHERE {TABLE} MATCH %s AND +rowid IN ({placeholders})"
+        marks = ", ".join(
+            f"highlight({HIGHLIGHTS}, {i}, '{OPEN}', '{CLOSE}')" for i in range(len(COLUMNS))
         )
+        snippet = f"snippet({HIGHLIGHTS}, 1, '{OPEN}', '{CLOSE}', '…', 32)"
         result = {}
         with connection.cursor() as cursor:
-            cursor.execute(sql, [fts_expression(query), *ids])
-            for rowid, excerpt, *columns in cursor.fetchall():
-                matched = [
-                    name
-                    for name, text in zip(COLUMNS, columns, strict=True)
-                    if text and OPEN in text
-                ]
-                title = columns[0].split("\n", 1)[0] if columns[0] else ""
-                result[rowid] = Highlight(
-                    title=marked_to_html(title) if OPEN in title else "",
-                    snippet=marked_to_html(excerpt) if excerpt and OPEN in excerpt else "",
-                    matched=matched,
-                )
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{HIGHLIGHTS} USING fts5({columns}, "
+                f"tokenize={TOKENIZER!r})"
+            )
+            cursor.execute(f"DELETE FROM temp.{HIGHLIGHTS}")
+            cursor.execute(
+                f"INSERT INTO temp.{HIGHLIGHTS} (rowid, {columns}) SELECT entry_id, {columns} "
+                f"FROM {DOCUMENTS} WHERE entry_id IN ({placeholders})",
+                ids,
+            )
+            cursor.execute(
+                f"SELECT rowid, {snippet}, {marks} FROM temp.{HIGHLIGHTS} "
+                f"WHERE {HIGHLIGHTS} MATCH %s",
+                [fts_expression(query)],
+            )
+            rows = cursor.fetchall()
+            cursor.execute(f"DELETE FROM temp.{HIGHLIGHTS}")
+        for rowid, excerpt, *texts in rows:
+            matched = [
+                name for name, text in zip(COLUMNS, texts, strict=True) if text and OPEN in text
+            ]
+            title = texts[0].split("\n", 1)[0] if texts[0] else ""
+            result[rowid] = Highlight(
+                title=marked_to_html(title) if OPEN in title else "",
+                snippet=marked_to_html(excerpt) if excerpt and OPEN in excerpt else "",
+                matched=matched,
+            )
         return result
 
     def install(self, schema_editor) -> None:
         execute = schema_editor.execute
         execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5({COLUMN_LIST}, "
-            f"content='{DOCUMENTS}', content_rowid='entry_id', "
-            "tokenize='porter unicode61 remove_diacritics 2')"
+            f"content='{DOCUMENTS}', content_rowid='entry_id', tokenize={TOKENIZER!r})"
         )
         # The documented recipe for keeping an external-content table in step.
         execute(
