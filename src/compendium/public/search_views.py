@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -77,6 +77,7 @@ class FacetOption:
     selected: bool
     url: str  # the same search with this value toggled
     input_id: str
+    html: str = ""  # the option as the form shows it (safe HTML)
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,31 @@ def _chips(params: SearchParams, facets: list[FacetResult], base: str) -> list[C
     return chips
 
 
+def _option_html(name: str, option: FacetOption) -> SafeString:
+    """One facet value: a checkbox for the form and, for one click without JavaScript, the same
+    toggle as a link with its own stable URL. Built here rather than by a template included once
+    per value: an economy facet alone has 188 values, and the includes took two thirds of the
+    page's rendering time."""
+    if option.selected:
+        title, spoken = _("Remove this filter"), _("remove the filter %(label)s")
+    else:
+        title, spoken = _("Add this filter"), _("filter by %(label)s")
+    label, esc = option.label, html.escape  # escape() of str: ten times format_html's speed
+    checked = " checked" if option.selected else ""
+    return mark_safe(  # noqa: S308 - every value below is escaped
+        f'<li class="facet-option"><input type="checkbox" id="{esc(option.input_id)}" '
+        f'name="{esc(name)}" value="{esc(option.value)}"{checked}>'
+        f'<label for="{esc(option.input_id)}">{esc(label)}</label>'
+        f'<a class="facet-option__count" href="{esc(option.url)}" tabindex="-1" '
+        f'title="{esc(title)}">{option.count}<span class="visually-hidden"> – '
+        f"{esc(spoken % {'label': label})}</span></a></li>"
+    )
+
+
 def _facet_view(facet: FacetResult, params: SearchParams, base: str) -> FacetView:
-    options = [
-        FacetOption(
+    options = []
+    for v in facet.values:
+        option = FacetOption(
             value=v.value,
             label=v.label,
             count=v.count,
@@ -158,8 +181,7 @@ def _facet_view(facet: FacetResult, params: SearchParams, base: str) -> FacetVie
             url=_url(base, params.toggled(facet.name, v.value)),
             input_id=f"facet-{facet.name}-{v.value}",
         )
-        for v in facet.values
-    ]
+        options.append(replace(option, html=_option_html(facet.name, option)))
     if len(options) <= LONG_FACET:
         return FacetView(facet.name, facet.label, options, [])
     # Chosen values stay in view even when they are not among the most frequent.
