@@ -155,6 +155,71 @@ def test_focal_point_answers_comes_back_and_submits(browser, site, chile_link):
     assert download.value.suggested_filename.startswith("receipt-journey-chl-")
     context.close()
 
+    # The secretariat decides: accepts the correction and the withdrawal, asks for changes on the
+    # new policy, rejects the confirmation; the public site then shows exactly what was accepted.
+    curator = secretariat_page(browser, site)
+    corrected = titles[1] + " (corrected)"
+    public = {
+        "confirmed": decide(
+            curator, titles[0], "reject", "Not confirmed by the Ministry's records."
+        ),
+        "corrected": decide(curator, corrected, "accept"),
+        "withdrawn": decide(curator, titles[2], "accept"),
+    }
+    decide(curator, "Mujer Exporta Digital", "changes", "Please add the budget.")
+    curator.context.close()
+
+    visitor = browser.new_context(base_url=site.base, locale="en-GB").new_page()
+    visitor.goto(public["corrected"])
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(corrected)
+    visitor.goto(public["confirmed"])
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(titles[0])
+    assert visitor.goto(public["withdrawn"]).status == 404
+    visitor.goto("/search/?q=%22Mujer+Exporta+Digital%22")
+    expect(visitor.get_by_text("0 entries found.")).to_be_visible()  # not accepted: not public
+    visitor.context.close()
+
+    # The focal point sees the request on the new policy in the reopened response.
+    context = browser.new_context(base_url=site.base, locale="en-GB")
+    page = context.new_page()
+    page.goto(chile_link)
+    expect(page.locator(".change-requests")).to_contain_text("Mujer Exporta Digital")
+    context.close()
+
+
+def secretariat_page(browser, site) -> Page:
+    password = re.search(r"secretariat\s+password:\s+(\S+)", site.setup_output).group(1)
+    page = browser.new_context(base_url=site.base, locale="en-GB").new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/admin/login/?next=/secretariat/review/")
+    page.fill("#id_username", "secretariat")
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
+    return page
+
+
+def decide(page: Page, title: str, decision: str, note: str = "") -> str:
+    """Open the proposal from the queue, take the decision; returns its entry's public address
+    (read before deciding: a withdrawn entry has none afterwards)."""
+    page.goto("/secretariat/review/")
+    page.get_by_role("link", name=title, exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    public = page.locator(".review-entry a[href*='/entries/']")
+    href = public.first.get_attribute("href") if public.count() else ""
+    if decision == "accept":
+        page.get_by_role("button", name="Accept", exact=True).click()
+        expect(page.get_by_role("status").first).to_contain_text("Accepted")
+    elif decision == "changes":
+        page.get_by_label("What should the respondent change?").fill(note)
+        page.get_by_role("button", name="Ask for changes").click()
+        expect(page.get_by_role("status").first).to_contain_text("Changes asked")
+    else:
+        page.get_by_label("Why is it rejected?").fill(note)
+        page.get_by_role("button", name="Reject").click()
+        expect(page.get_by_role("status").first).to_contain_text("Rejected")
+    return href
+
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 RUN_AXE = """
@@ -189,7 +254,13 @@ def test_survey_and_dashboard_pages_pass_axe(browser, site, chile_link):
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("alert")).to_be_visible()
     found["section with an error"] = serious_violations(page)
-    for path in ["/survey/", "/fr/survey/", "/survey/policies/", "/survey/policies/new/"]:
+    for path in [
+        "/survey/",
+        "/fr/survey/",
+        "/survey/policies/",
+        "/survey/policies/new/",
+        "/survey/spreadsheet/",
+    ]:
         page.goto(path)
         found[path] = serious_violations(page)
     page.goto("/survey/policies/")
@@ -200,6 +271,13 @@ def test_survey_and_dashboard_pages_pass_axe(browser, site, chile_link):
     page.get_by_role("button", name="Submit the response").click()
     expect(page.get_by_role("alert")).to_be_visible()
     found["check with problems"] = serious_violations(page)
+    page.goto("/survey/spreadsheet/")
+    page.get_by_label("Workbook (.xlsx)").set_input_files(
+        files=[{"name": "broken.xlsx", "mimeType": "application/octet-stream", "buffer": b"no"}]
+    )
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("alert")).to_contain_text("cannot be read as an Excel workbook")
+    found["spreadsheet upload refused"] = serious_violations(page)
     page.goto("/survey/colleagues/")
     found["colleagues"] = serious_violations(page)
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import colleagues, policies, secretariat, workspace
+from .views import colleagues, policies, secretariat, spreadsheet, workspace
 
 app_name = "surveys"
 
@@ -31,6 +31,13 @@ urlpatterns = [
     path("survey/submit/", workspace.submit, name="submit"),
     path("survey/submitted/", workspace.submitted, name="submitted"),
     path("survey/receipt.xlsx", workspace.receipt, name="receipt"),
+    path("survey/spreadsheet/", spreadsheet.spreadsheet_page, name="spreadsheet"),
+    path("survey/spreadsheet.xlsx", spreadsheet.spreadsheet_download, name="spreadsheet_download"),
+    path(
+        "survey/spreadsheet/changes/",
+        spreadsheet.spreadsheet_changes,
+        name="spreadsheet_changes",
+    ),
     path("survey/colleagues/", colleagues.colleagues, name="colleagues"),
     path(
         "survey/colleagues/<int:pk>/revoke/",
@@ -59,5 +66,20 @@ urlpatterns = [
         "secretariat/surveys/<slug:slug>/responses/<int:pk>/reopen/",
         secretariat.reopen,
         name="secretariat_reopen",
+    ),
+    path(
+        "secretariat/surveys/<slug:slug>/responses/<int:pk>/spreadsheet/",
+        spreadsheet.secretariat_spreadsheet,
+        name="secretariat_spreadsheet",
+    ),
+    path(
+        "secretariat/surveys/<slug:slug>/responses/<int:pk>/spreadsheet.xlsx",
+        spreadsheet.secretariat_spreadsheet_download,
+        name="secretariat_spreadsheet_download",
+    ),
+    path(
+        "secretariat/surveys/<slug:slug>/responses/<int:pk>/spreadsheet/changes/",
+        spreadsheet.secretariat_spreadsheet_changes,
+        name="secretariat_spreadsheet_changes",
     ),
 ]
