@@ -4,9 +4,11 @@
    PostgreSQL (data sets built once, kept under var/bench/).
 2. The public search page over HTTP under gunicorn with the demo data, 8 concurrent clients.
 3. The search page's weight: HTML, CSS and JS, gzipped.
+4. The other workloads: survey drafts saved at once, a partner import, the official document.
 
 The report is printed and written to var/bench/report.txt (and the figures to results.json).
-Usage: python bench/run.py [--sizes 5000,100000] [--skip-http] [--seconds 20]
+Usage: python bench/run.py [--sizes 5000,100000] [--skip-search] [--skip-http] [--skip-workloads]
+       [--seconds 20]
 """
 
 from __future__ import annotations
@@ -193,6 +195,55 @@ def http_section(seconds: float) -> dict:
     }
 
 
+# Workloads measured by scripts of their own (each writes {"lines": [...]} to the file it is
+# given): (title, script, databases it runs on).
+WORKLOADS = [
+    ("Survey: focal points saving drafts at once", "survey_saves.py", ("sqlite", "postgresql")),
+    ("Imports: a 10,000-row partner workbook with de-duplication", "imports.py", ("sqlite",)),
+    ("Editions: the official document of 3,000 entries", "editions.py", ("sqlite",)),
+]
+
+
+def _workload(script: Path, database_url: str) -> list[dict]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        finished = subprocess.run(
+            [sys.executable, str(script), out.name], env=env, capture_output=True, text=True
+        )
+        if finished.returncode != 0:
+            say(f"      failed (exit {finished.returncode}): {finished.stderr.strip()[-400:]}")
+            return [{"label": script.name, "value": 0, "unit": "", "budget": None, "pass": False}]
+        return json.loads(Path(out.name).read_text())["lines"]
+
+
+def workload_section(number: int) -> list[dict]:
+    say()
+    say(f"{number}. Other workloads of the budget (DESIGN.md §6)")
+    results = []
+    with postgres.server(say) as server:
+        for title, name, databases in WORKLOADS:
+            script = Path(__file__).with_name(name)
+            if not script.exists():
+                continue
+            say(f"  {title}")
+            for database in databases:
+                if database == "postgresql" and not server:
+                    continue
+                url = server.database_url("postgres") if database == "postgresql" else ""
+                say(f"    on {'PostgreSQL' if url else 'SQLite'}:")
+                for line in _workload(script, url):
+                    budget = "" if line.get("budget") is None else f" (budget {line['budget']:g})"
+                    mark = {True: "PASS", False: "FAIL"}.get(line.get("pass"), "")
+                    say(
+                        f"      {line['label']:<52} {line['value']:>10,.1f} {line['unit']:<4}"
+                        f"{budget} {mark}"
+                    )
+                    results.append({"workload": title, "database": database, **line})
+    return results
+
+
 def main() -> None:
     # Stopped from outside (Ctrl+C or a timeout): unwind, so the throwaway cluster is shut down.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -200,6 +251,7 @@ def main() -> None:
     parser.add_argument("--sizes", default=f"{SMALL},100000")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-search", action="store_true")
+    parser.add_argument("--skip-workloads", action="store_true")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--build-only", action="store_true", help="only build the data sets")
     args = parser.parse_args()
@@ -214,9 +266,11 @@ def main() -> None:
     if args.build_only:
         return
     web = None if args.skip_http else http_section(args.seconds)
+    workloads = [] if args.skip_workloads else workload_section(4)
     checks = [line["ok"] for result in search for line in result["lines"]]
     if web:
         checks += [web["ok"], web["uncached"]["ok"], web["weight_ok"]]
+    checks += [line["pass"] for line in workloads if line.get("pass") is not None]
     say()
     say(f"Load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     say(
@@ -226,7 +280,10 @@ def main() -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     (BENCH_DIR / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (BENCH_DIR / "results.json").write_text(
-        json.dumps({"machine": machine(), "search": search, "http": web}, indent=1)
+        json.dumps(
+            {"machine": machine(), "search": search, "http": web, "workloads": workloads},
+            indent=1,
+        )
     )
     print(f"Report written to {(BENCH_DIR / 'report.txt').relative_to(ROOT)}")
 
