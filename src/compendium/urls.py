@@ -19,5 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("compendium.surveys.urls")),
     # The review queue (/secretariat/review/) and sign-in for everyone (/accounts/).
     path("", include("compendium.review.urls")),
+    # Partner data imports (/secretariat/imports/), secretariat only.
+    path("", include("compendium.imports.urls")),
     prefix_default_language=False,
 )

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "compendium.api",
     "compendium.surveys",
     "compendium.review",
+    "compendium.imports",
     "compendium.public",
 ]
 

@@ -1,0 +1,41 @@
+"""Importing the three example partner files through the real services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compendium.imports.services import batch_create
+
+EXAMPLES = Path(__file__).parents[2] / "src" / "compendium" / "imports" / "data" / "examples"
+SOURCES = {
+    "itc": ("itc_programmes.xlsx", "itc-programmes"),
+    "itu": ("itu_pratiques.xlsx", "itu-pratiques"),
+    "gatf": ("gatf_proyectos.csv", "gatf-proyectos"),
+}
+
+
+def example(name: str) -> tuple[bytes, str, str]:
+    file_name, source = SOURCES[name]
+    return (EXAMPLES / file_name).read_bytes(), file_name, source
+
+
+@pytest.fixture(autouse=True)
+def _read_inline(settings):
+    """Uploads are read in the request, not in a background thread that could not see the
+    test's transaction."""
+    settings.IMPORTS_IN_BACKGROUND = False
+
+
+@pytest.fixture
+def imported(db, secretariat_user):
+    """Import an example file as the curator; returns the report."""
+
+    def run(name: str, **options):
+        content, file_name, source = example(name)
+        return batch_create(
+            actor=secretariat_user, content=content, file_name=file_name, source=source, **options
+        )
+
+    return run
