@@ -127,6 +127,19 @@ def test_highlights_mark_matched_words_and_fields(sample_hidden):
     assert "<mark>skills</mark>" in title
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite has two ways to highlight")
+def test_highlights_are_the_same_from_the_index_or_from_the_page_apart(sample_hidden, monkeypatch):
+    from compendium.search.backends import sqlite
+
+    make_entry(slug="h1", title="Mobile money for women traders", description="Mobile wallets.")
+    make_entry(slug="h2", title="Export fund", description="Grants paid by mobile money.")
+    direct = search("q=mobile").highlights
+    monkeypatch.setattr(sqlite, "DIRECT_HIGHLIGHTS", 0)  # as if the words matched very many
+    apart = search("q=mobile").highlights
+    assert apart == direct
+    assert len(direct) == 2 and all("<mark>" in h.title + h.snippet for h in direct.values())
+
+
 def test_only_published_entries_are_found(sample_hidden):
     entry = make_entry(
         slug="draft",

@@ -229,7 +229,11 @@ def search_entries(
         pages=pages,
         entries=[by_id[i] for i in ids if i in by_id],
         facets=facet_results,
-        highlights=get_backend().highlights(query, ids) if highlight else {},
+        highlights=(
+            get_backend().highlights(query, ids, matches=matches.text.bit_count())
+            if highlight
+            else {}
+        ),
     )
 
 

@@ -62,8 +62,11 @@ class SearchBackend(ABC):
         """The candidates (all matching the query), best match first, ties by id."""
 
     @abstractmethod
-    def highlights(self, query: Query, ids: list[int]) -> dict[int, Highlight]:
-        """Highlighted title, snippet and matched fields for a page of results."""
+    def highlights(
+        self, query: Query, ids: list[int], *, matches: int | None = None
+    ) -> dict[int, Highlight]:
+        """Highlighted title, snippet and matched fields for a page of results (`matches`: how
+        many documents the words match in all, if known)."""
 
     @abstractmethod
     def install(self, schema_editor) -> None:

@@ -125,7 +125,9 @@ class PostgresBackend(SearchBackend):
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def highlights(self, query: Query, ids: list[int]) -> dict[int, Highlight]:
+    def highlights(
+        self, query: Query, ids: list[int], *, matches: int | None = None
+    ) -> dict[int, Highlight]:
         if not ids or not query.required:
             return {}
         tsq, params = tsquery(query)

@@ -16,6 +16,8 @@ NEW_VALUES = ", ".join(f"new.{c}" for c in COLUMNS)
 OLD_VALUES = ", ".join(f"old.{c}" for c in COLUMNS)
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 HIGHLIGHTS = "compendium_search_highlights"
+# Up to this many matches, highlights are taken from the index itself (see `highlights`).
+DIRECT_HIGHLIGHTS = 5_000
 BM25 = f"bm25({TABLE}, {', '.join(str(WEIGHTS[c]) for c in COLUMNS)})"
 
 
@@ -37,6 +39,16 @@ def fts_expression(query: Query) -> str:
 
 def exclusion_expression(query: Query) -> str:
     return " OR ".join(_term(t) for t in query.excluded)
+
+
+def _highlight(excerpt: str | None, texts: list[str | None]) -> Highlight:
+    matched = [name for name, text in zip(COLUMNS, texts, strict=True) if text and OPEN in text]
+    title = texts[0].split("\n", 1)[0] if texts[0] else ""
+    return Highlight(
+        title=marked_to_html(title) if OPEN in title else "",
+        snippet=marked_to_html(excerpt) if excerpt and OPEN in excerpt else "",
+        matched=matched,
+    )
 
 
 def _ids(sql: str, params: list) -> list[int]:
@@ -88,48 +100,51 @@ class SQLiteBackend(SearchBackend):
             [fts_expression(query), json.dumps(candidates)],
         )
 
-    def highlights(self, query: Query, ids: list[int]) -> dict[int, Highlight]:
+    def highlights(
+        self, query: Query, ids: list[int], *, matches: int | None = None
+    ) -> dict[int, Highlight]:
         if not ids or not query.required:
             return {}
-        # highlight() and snippet() need a MATCH, and on the whole index a MATCH walks every
-        # matching document (80 ms for a word in most of 100,000). The page's documents are
-        # copied into a private FTS5 table with the same tokenizer and highlighted there.
+        # highlight() and snippet() need a MATCH, which walks every matching document: cheap
+        # for a few thousand, 80 ms for a word in most of 100,000. Then the page's documents
+        # are copied into a private FTS5 table with the same tokenizer and highlighted there.
+        if matches is not None and matches <= DIRECT_HIGHLIGHTS:
+            table = TABLE
+            placeholders = ", ".join("%s" for _ in ids)
+            # `+rowid` keeps the ids away from FTS5, which would run the MATCH once per id.
+            restrict = f" AND +rowid IN ({placeholders})"
+        else:
+            table, restrict = HIGHLIGHTS, ""
+        marks = ", ".join(
+            f"highlight({table}, {i}, '{OPEN}', '{CLOSE}')" for i in range(len(COLUMNS))
+        )
+        snippet = f"snippet({table}, 1, '{OPEN}', '{CLOSE}', '…', 32)"
+        select = f"SELECT rowid, {snippet}, {marks} FROM {table} WHERE {table} MATCH %s"
+        with connection.cursor() as cursor:
+            if table == TABLE:
+                cursor.execute(select + restrict, [fts_expression(query), *ids])
+                rows = cursor.fetchall()
+            else:
+                rows = self._highlight_apart(cursor, select, query, ids)
+        return {rowid: _highlight(excerpt, texts) for rowid, excerpt, *texts in rows}
+
+    def _highlight_apart(self, cursor, select: str, query: Query, ids: list[int]) -> list:
         columns = ", ".join(COLUMNS)
         placeholders = ", ".join("%s" for _ in ids)
-        marks = ", ".join(
-            f"highlight({HIGHLIGHTS}, {i}, '{OPEN}', '{CLOSE}')" for i in range(len(COLUMNS))
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{HIGHLIGHTS} USING fts5({columns}, "
+            f"tokenize={TOKENIZER!r})"
         )
-        snippet = f"snippet({HIGHLIGHTS}, 1, '{OPEN}', '{CLOSE}', '…', 32)"
-        result = {}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{HIGHLIGHTS} USING fts5({columns}, "
-                f"tokenize={TOKENIZER!r})"
-            )
-            cursor.execute(f"DELETE FROM temp.{HIGHLIGHTS}")
-            cursor.execute(
-                f"INSERT INTO temp.{HIGHLIGHTS} (rowid, {columns}) SELECT entry_id, {columns} "
-                f"FROM {DOCUMENTS} WHERE entry_id IN ({placeholders})",
-                ids,
-            )
-            cursor.execute(
-                f"SELECT rowid, {snippet}, {marks} FROM temp.{HIGHLIGHTS} "
-                f"WHERE {HIGHLIGHTS} MATCH %s",
-                [fts_expression(query)],
-            )
-            rows = cursor.fetchall()
-            cursor.execute(f"DELETE FROM temp.{HIGHLIGHTS}")
-        for rowid, excerpt, *texts in rows:
-            matched = [
-                name for name, text in zip(COLUMNS, texts, strict=True) if text and OPEN in text
-            ]
-            title = texts[0].split("\n", 1)[0] if texts[0] else ""
-            result[rowid] = Highlight(
-                title=marked_to_html(title) if OPEN in title else "",
-                snippet=marked_to_html(excerpt) if excerpt and OPEN in excerpt else "",
-                matched=matched,
-            )
-        return result
+        cursor.execute(f"DELETE FROM temp.{HIGHLIGHTS}")
+        cursor.execute(
+            f"INSERT INTO temp.{HIGHLIGHTS} (rowid, {columns}) SELECT entry_id, {columns} "
+            f"FROM {DOCUMENTS} WHERE entry_id IN ({placeholders})",
+            ids,
+        )
+        cursor.execute(select, [fts_expression(query)])
+        rows = cursor.fetchall()
+        cursor.execute(f"DELETE FROM temp.{HIGHLIGHTS}")
+        return rows
 
     def install(self, schema_editor) -> None:
         execute = schema_editor.execute
