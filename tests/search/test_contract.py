@@ -137,7 +137,8 @@ def test_highlights_are_the_same_from_the_index_or_from_the_page_apart(sample_hi
     monkeypatch.setattr(sqlite, "DIRECT_HIGHLIGHTS", 0)  # as if the words matched very many
     apart = search("q=mobile").highlights
     assert apart == direct
-    assert len(direct) == 2 and all("<mark>" in h.title + h.snippet for h in direct.values())
+    assert len(direct) == 2
+    assert all("<mark>" in h.title + h.snippet for h in direct.values())
 
 
 def test_only_published_entries_are_found(sample_hidden):
