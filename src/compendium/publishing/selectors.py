@@ -1,0 +1,54 @@
+"""Reads of editions, scoped to who asks: the secretariat sees every edition, the public only the
+files of adopted editions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, QuerySet
+
+from .models import Edition, EditionFile, EditionStatus, symbol_parts
+
+SECRETARIAT_PERMISSION = "catalog.view_any_entry"
+
+
+def may_manage_editions(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.has_perm(SECRETARIAT_PERMISSION))
+
+
+def editions_for_secretariat() -> QuerySet[Edition]:
+    return Edition.objects.annotate(entry_count=Count("entries")).order_by("-date", "-pk")
+
+
+def edition_by_id(*, pk: int) -> Edition | None:
+    return Edition.objects.select_related("previous").filter(pk=pk).first()
+
+
+def edition_by_reference(*, reference: str) -> Edition | None:
+    """An edition named by its id or its full symbols (as printed: with /Rev.n if revised)."""
+    if reference.isdigit():
+        return edition_by_id(pk=int(reference))
+    wanted = symbol_parts(reference)
+    for edition in Edition.objects.all():
+        if [s.upper() for s in edition.symbol_list] == wanted:
+            return edition
+    return None
+
+
+def edition_files(*, edition: Edition) -> QuerySet[EditionFile]:
+    return edition.files.all()
+
+
+def adopted_edition_files() -> QuerySet[EditionFile]:
+    return (
+        EditionFile.objects.filter(edition__status=EditionStatus.ADOPTED)
+        .select_related("edition")
+        .order_by("-edition__date", "-edition__pk", "language", "format")
+    )
+
+
+def public_edition_file(*, pk: int) -> EditionFile | None:
+    return adopted_edition_files().filter(pk=pk).first()
+
+
+def edition_file(*, edition: Edition, pk: int) -> EditionFile | None:
+    return edition.files.filter(pk=pk).first()
