@@ -127,6 +127,20 @@ def test_highlights_mark_matched_words_and_fields(sample_hidden):
     assert "<mark>skills</mark>" in title
 
 
+def test_matched_fields_name_the_field_not_its_neighbours(sample_hidden):
+    make_entry(
+        slug="area",
+        title="Grants",
+        description="Small grants.",
+        policy_areas=("cybersecurity",),
+        economies=("KEN",),
+    )
+    result = search("q=cybersecurity")
+    assert result.highlights[result.entries[0].pk].matched == ["areas"]
+    result = search("q=kenya")
+    assert result.highlights[result.entries[0].pk].matched == ["places"]
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite has two ways to highlight")
 def test_highlights_are_the_same_from_the_index_or_from_the_page_apart(sample_hidden, monkeypatch):
     from compendium.search.backends import sqlite

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from ..query import Clause, Query, Term
+from ..query import Clause, Query, Term, words_of
 from .base import CLOSE, COLUMNS, OPEN, Highlight, SearchBackend, marked_to_html
 
 DOCUMENTS = "search_entrydocument"
@@ -65,6 +65,37 @@ def tsquery(query: Query) -> tuple[str, list]:
         sqls.append(sql)
         params += p
     return " && ".join(sqls), params
+
+
+# The vector's weights and the fields each one holds (see VECTOR).
+WEIGHT_GROUPS = {
+    "a": ("title",),
+    "b": ("areas", "target_groups"),
+    "c": ("places", "organisations", "other"),
+    "d": ("description",),
+}
+SHARED_WEIGHT_COLUMNS = ("areas", "target_groups", "places", "organisations", "other")
+
+
+def _matched_columns(query: Query, flags: list[bool], fields: dict[str, str]) -> list[str]:
+    """The fields that matched, in COLUMNS order. Where one weight holds several fields, the
+    ones holding a word that begins like a query word (stems drop at most a few letters); if
+    none does, every non-empty field of that weight."""
+    prefixes = [word[: max(4, len(word) - 2)] for word in query.words]
+    matched: set[str] = set()
+    for hit, columns in zip(flags, WEIGHT_GROUPS.values(), strict=True):
+        if not hit:
+            continue
+        if len(columns) == 1:
+            matched.update(columns)
+            continue
+        holding = [
+            c
+            for c in columns
+            if any(w.startswith(p) for w in words_of(fields[c] or "") for p in prefixes)
+        ]
+        matched.update(holding or [c for c in columns if fields[c]])
+    return [c for c in COLUMNS if c in matched]
 
 
 def _ids(sql: str, params: list) -> list[int]:
@@ -131,22 +162,30 @@ class PostgresBackend(SearchBackend):
         if not ids or not query.required:
             return {}
         tsq, params = tsquery(query)
-        checks = ", ".join(f"compendium_tsv({column}) @@ q.query" for column in COLUMNS)
+        # Which fields matched, from the stored vector's weights (one per group of fields, see
+        # VECTOR), instead of recomputing a vector per field: 1 ms instead of 12 for a page.
+        groups = ", ".join(
+            f"ts_filter(v.vector, '{{{weight}}}') @@ q.query" for weight in WEIGHT_GROUPS
+        )
+        texts = ", ".join(f"d.{c}" for c in SHARED_WEIGHT_COLUMNS)
         sql = (
             f"WITH q AS (SELECT ({tsq}) AS query) "
-            f"SELECT entry_id, "
-            f"ts_headline('compendium_en', split_part(title, E'\\n', 1), q.query, %s), "
-            f"ts_headline('compendium_en', description, q.query, %s), {checks} "
-            f"FROM {DOCUMENTS}, q WHERE entry_id = ANY(%s)"
+            f"SELECT d.entry_id, "
+            f"ts_headline('compendium_en', split_part(d.title, E'\\n', 1), q.query, %s), "
+            f"ts_headline('compendium_en', d.description, q.query, %s), {groups}, {texts} "
+            f"FROM {DOCUMENTS} d JOIN {VECTORS} v ON v.entry_id = d.entry_id, q "
+            f"WHERE d.entry_id = ANY(%s)"
         )
         result = {}
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, TITLE_OPTIONS, HEADLINE_OPTIONS, list(ids)])
-            for entry_id, title, excerpt, *flags in cursor.fetchall():
+            for entry_id, title, excerpt, *rest in cursor.fetchall():
+                flags, values = rest[: len(WEIGHT_GROUPS)], rest[len(WEIGHT_GROUPS) :]
+                fields = dict(zip(SHARED_WEIGHT_COLUMNS, values, strict=True))
                 result[entry_id] = Highlight(
                     title=marked_to_html(title) if OPEN in title else "",
                     snippet=marked_to_html(excerpt) if OPEN in excerpt else "",
-                    matched=[c for c, hit in zip(COLUMNS, flags, strict=True) if hit],
+                    matched=_matched_columns(query, flags, fields),
                 )
         return result
 
