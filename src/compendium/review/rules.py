@@ -66,6 +66,9 @@ rules.add_perm("catalog.change_entry", is_secretariat)
 rules.add_perm("surveys.view_response", may_work_on_response)
 rules.add_perm("surveys.change_response", may_work_on_response)
 rules.add_perm("review.review_proposal", is_secretariat)
+# A circulated draft: focal points and the secretariat comment; only the secretariat resolves.
+rules.add_perm("review.add_editioncomment", is_secretariat | is_focal_point)
+rules.add_perm("review.resolve_editioncomment", is_secretariat)
 
 
 def _invitation_of(who: Any) -> Invitation | None:
@@ -103,6 +106,14 @@ def can_edit_response(who_or_user: Any, response: Response) -> bool:
     """As `can_view_response`, for changing it. (The lock after submission is another matter:
     `surveys.services` refuses changes to a submitted response whoever asks.)"""
     return _may(who_or_user, response, "surveys.change_response")
+
+
+def can_comment_on_editions(user: Any) -> bool:
+    return _signed_in(user) and user.has_perm("review.add_editioncomment")
+
+
+def can_resolve_comments(user: Any) -> bool:
+    return _signed_in(user) and user.has_perm("review.resolve_editioncomment")
 
 
 def can_review(user: Any, proposal: Any = None) -> bool:

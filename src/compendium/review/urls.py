@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import comment_views, views
 
 app_name = "review"
 
@@ -19,4 +19,27 @@ queue_patterns = [
 urlpatterns = [
     path("secretariat/review/", include(queue_patterns)),
     path("accounts/", include("compendium.review.auth_urls")),
+]
+
+# Member review of circulated editions: focal points and the secretariat comment; the
+# secretariat resolves (beside its edition pages).
+urlpatterns += [
+    path("editions/", comment_views.editions_for_review, name="editions_for_review"),
+    path("editions/<int:pk>/", comment_views.edition_review, name="edition_review"),
+    path("editions/<int:pk>/comment/", comment_views.edition_comment, name="edition_comment"),
+    path(
+        "editions/<int:pk>/entries/<int:entry_pk>/correction/",
+        comment_views.edition_correction,
+        name="edition_correction",
+    ),
+    path(
+        "secretariat/editions/<int:pk>/comments/",
+        comment_views.edition_comments,
+        name="edition_comments",
+    ),
+    path(
+        "secretariat/editions/<int:pk>/comments/<int:comment_pk>/resolve/",
+        comment_views.comment_resolve_view,
+        name="comment_resolve",
+    ),
 ]
