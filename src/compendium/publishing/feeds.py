@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -114,3 +115,99 @@ class EntriesFeed(Feed):
     def item_author_name(self, item: dict[str, Any]) -> str:
         contributor = item["contributor"]
         return contributor["name"] or contributor["type"]["label"]
+
+
+WHATS_NEW_FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class WhatsNewQuery:
+    since: Any  # whats_new.Since
+    self_url: str
+    language: str
+
+
+class WhatsNewFeed(Feed):
+    """The published entries added or changed since a date (`?since=YYYY-MM-DD`, default 30
+    days ago), newest change first: the “What's new” page as a feed."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> WhatsNewQuery:
+        from .whats_new import since_from_query
+
+        since = since_from_query(request.GET)
+        return WhatsNewQuery(
+            since=since,
+            self_url=settings.SITE_URL + request.path + f"?since={since.query}",
+            language=current_language(),
+        )
+
+    def title(self, obj: WhatsNewQuery) -> str:
+        return _("Compendium: entries added or changed since %(date)s") % {"date": obj.since.query}
+
+    def subtitle(self, obj: WhatsNewQuery) -> str:
+        return _(
+            "Published entries of the compendium “Empowering Women to Trade through "
+            "Digitalisation: Policy Insights” added or changed since the date, newest first."
+        )
+
+    def link(self, obj: WhatsNewQuery) -> str:
+        return settings.SITE_URL + reverse("publishing:whats_new") + f"?since={obj.since.query}"
+
+    def feed_url(self, obj: WhatsNewQuery) -> str:
+        return obj.self_url
+
+    def feed_guid(self, obj: WhatsNewQuery) -> str:
+        return obj.self_url
+
+    def author_name(self, obj: WhatsNewQuery) -> str:
+        return dataset(language=obj.language, url=settings.SITE_URL).publisher
+
+    def items(self, obj: WhatsNewQuery) -> list[dict[str, Any]]:
+        from .whats_new import published_changes_since
+
+        changed = list(
+            published_changes_since(since=obj.since.moment)[:WHATS_NEW_FEED_SIZE].values_list(
+                "pk", "changed_at"
+            )
+        )
+        when = dict(changed)
+        entries = selectors.entries_for_export(ids=[pk for pk, _at in changed])
+        items = []
+        for entry in entries:
+            record = entry_record(entry, language=obj.language)
+            published = entry.published_at
+            record["changed_at"] = when[entry.pk]
+            record["is_new"] = bool(published and published >= obj.since.moment)
+            items.append(record)
+        return sorted(items, key=lambda item: item["changed_at"], reverse=True)
+
+    def item_title(self, item: dict[str, Any]) -> str:
+        kind = _("New") if item["is_new"] else _("Updated")
+        return f"{kind}: {item['title']}"
+
+    def item_description(self, item: dict[str, Any]) -> str:
+        summary = escape(item["description"])
+        if item["is_sample"]:
+            summary += "<p>" + escape(sample_notice()) + "</p>"
+        return summary
+
+    def item_link(self, item: dict[str, Any]) -> str:
+        return item["url"]
+
+    def item_guid(self, item: dict[str, Any]) -> str:
+        # One item per change: the same entry changed again is news again.
+        return f"{item['url']}#changed-{item['changed_at'].isoformat()}"
+
+    def item_guid_is_permalink(self, item: dict[str, Any]) -> bool:
+        return False
+
+    def item_pubdate(self, item: dict[str, Any]) -> datetime | None:
+        return datetime.fromisoformat(item["published_at"]) if item["published_at"] else None
+
+    def item_updateddate(self, item: dict[str, Any]) -> datetime:
+        return item["changed_at"]
+
+    def item_categories(self, item: dict[str, Any]) -> list[str]:
+        return [area["label"] for area in item["policy_areas"]]

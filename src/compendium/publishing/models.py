@@ -166,3 +166,60 @@ class EditionFile(models.Model):
     @property
     def filename(self) -> str:
         return self.file.name.rsplit("/", 1)[-1]
+
+
+class ReleaseFileKind(models.TextChoices):
+    ENTRIES_CSV = "entries_csv", _("Entries (CSV)")
+    ENTRIES_XLSX = "entries_xlsx", _("Entries (Excel workbook, with the codebook)")
+    ENTRIES_JSON = "entries_json", _("Entries (JSON)")
+    CODEBOOK_CSV = "codebook_csv", _("Codebook (CSV)")
+    DATAPACKAGE = "datapackage", _("Frictionless Data Package descriptor")
+    CHECKSUMS = "checksums", _("SHA-256 checksums")
+
+
+class DataRelease(models.Model):
+    """The citable open-data release of an adopted edition: its frozen entries as files that
+    never change once written (CSV, XLSX, JSON, a Frictionless Data Package)."""
+
+    edition = models.OneToOneField(
+        Edition, on_delete=models.PROTECT, related_name="data_release", verbose_name=_("edition")
+    )
+    # Stable, URL-safe: /data/releases/<name>/<file>; also the data package's name.
+    name = models.SlugField(_("name"), max_length=200, unique=True)
+    version = models.CharField(_("version"), max_length=200)
+    title = models.CharField(_("title"), max_length=500)
+    entry_count = models.PositiveIntegerField(_("entries"))
+    licence_name = models.CharField(_("licence"), max_length=200)
+    licence_url = models.URLField(_("licence address"), blank=True)
+    # Where the files lie, relative to MEDIA_ROOT (written once, then never touched).
+    directory = models.CharField(_("directory"), max_length=300)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("data release")
+        verbose_name_plural = _("data releases")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DataReleaseFile(models.Model):
+    release = models.ForeignKey(DataRelease, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(_("file name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=ReleaseFileKind.choices)
+    media_type = models.CharField(_("media type"), max_length=120)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("data release file")
+        verbose_name_plural = _("data release files")
+        ordering = ["release", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "name"], name="data_release_file_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release.name}/{self.name}"

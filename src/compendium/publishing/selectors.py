@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, QuerySet
 
-from .models import Edition, EditionFile, EditionStatus, symbol_parts
+from .models import (
+    DataRelease,
+    DataReleaseFile,
+    Edition,
+    EditionFile,
+    EditionStatus,
+    symbol_parts,
+)
 
 SECRETARIAT_PERMISSION = "catalog.view_any_entry"
 
@@ -52,3 +59,23 @@ def public_edition_file(*, pk: int) -> EditionFile | None:
 
 def edition_file(*, edition: Edition, pk: int) -> EditionFile | None:
     return edition.files.filter(pk=pk).first()
+
+
+def public_releases() -> QuerySet[DataRelease]:
+    """The data releases of adopted editions, newest first, with their files."""
+    return (
+        DataRelease.objects.filter(edition__status=EditionStatus.ADOPTED)
+        .select_related("edition")
+        .prefetch_related("files")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def public_release_file(*, release: str, name: str) -> DataReleaseFile | None:
+    return (
+        DataReleaseFile.objects.filter(
+            release__name=release, name=name, release__edition__status=EditionStatus.ADOPTED
+        )
+        .select_related("release")
+        .first()
+    )

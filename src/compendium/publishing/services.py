@@ -10,7 +10,7 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from compendium.audit.services import audit_label, audit_record
@@ -21,6 +21,8 @@ from compendium.search.query import fold
 from .errors import EditionError, EntriesIncomplete
 from .frame import LANGUAGES, frame_snapshot
 from .models import (
+    DataRelease,
+    DataReleaseFile,
     DocumentFormat,
     Edition,
     EditionEntry,
@@ -268,6 +270,8 @@ def edition_adopt(
     edition.status = EditionStatus.ADOPTED
     edition.adopted_at = timezone.now()
     edition.save(update_fields=["status", "adopted_at"])
+    # Every adopted edition yields its citable open-data release, in the same transaction.
+    release_create(edition=edition, actor=actor, actor_label=actor_label)
     audit_record(
         actor=actor,
         actor_label=label,
@@ -340,3 +344,54 @@ def _record_files(
         },
     )
     return files
+
+
+@transaction.atomic
+def release_create(
+    *, edition: Edition, actor: AbstractBaseUser | None, actor_label: str = ""
+) -> DataRelease:
+    """The open-data release of an adopted edition, written from its frozen entries (once: an
+    edition that already has its release keeps it unchanged)."""
+    from .releases import LANGUAGE, frozen_entries, release_info, release_record, write_release
+
+    edition = Edition.objects.get(pk=edition.pk)
+    if edition.status != EditionStatus.ADOPTED:
+        raise EditionError(_("Only an adopted edition has a data release."))
+    existing = DataRelease.objects.filter(edition=edition).first()
+    if existing is not None:
+        return existing
+    with translation.override(LANGUAGE):
+        records = [release_record(frozen) for frozen in frozen_entries(edition)]
+        info = release_info(edition, count=len(records))
+        directory, written = write_release(info=info, records=records)
+    release = DataRelease.objects.create(
+        edition=edition,
+        name=info.name,
+        version=info.version,
+        title=info.title,
+        entry_count=info.count,
+        licence_name=info.licence_name,
+        licence_url=info.licence_url,
+        directory=directory,
+        created_at=info.created,
+    )
+    DataReleaseFile.objects.bulk_create(
+        DataReleaseFile(
+            release=release,
+            name=file.name,
+            kind=file.kind,
+            media_type=file.media_type,
+            sha256=file.sha256,
+            size=file.size,
+            position=position,
+        )
+        for position, file in enumerate(written)
+    )
+    audit_record(
+        actor=actor,
+        actor_label=actor_label,
+        action="release.create",
+        target=edition,
+        changes={"release": [None, release.name], "entries": [None, release.entry_count]},
+    )
+    return release

@@ -1,13 +1,19 @@
 from django.urls import path
 
-from . import edition_views, views
+from . import edition_views, views, whats_new, widget
 
 app_name = "publishing"
 
 urlpatterns = [
     path("search/export.<str:fmt>", views.search_export, name="search_export"),
     path("data/", views.data_page, name="data"),
+    path("data/releases/<slug:release>/<str:name>", views.release_file, name="release_file"),
     path("feeds/entries.atom", views.entries_feed, name="feed_entries"),
+    path("feeds/whats-new.atom", views.whats_new_feed, name="feed_whats_new"),
+    path("whats-new/", whats_new.whats_new_page, name="whats_new"),
+    # The embeddable widget, and the page that builds its snippet.
+    path("embed/", widget.embed_builder, name="embed"),
+    path("embed/entries/", widget.embed_entries, name="embed_entries"),
     # The official document: the adopted editions' files for everyone ...
     path("compendium/", edition_views.compendium_page, name="compendium"),
     path("compendium/files/<int:pk>/", edition_views.compendium_file, name="compendium_file"),
