@@ -122,6 +122,60 @@ VARIABLES: tuple[Variable, ...] = (
         "Production: trust the proxy's `X-Forwarded-Proto` header to tell HTTPS requests.",
     ),
     Variable("LOG_LEVEL", str, "INFO", "Level of the application's logs on standard error."),
+    Variable(
+        "RATELIMIT_SIGNIN_PER_IP",
+        str,
+        "30/15m",
+        "Failed sign-ins allowed from one client IP per period (`count/period`, period `s`, `m`, "
+        "`h` or `d` with an optional number, e.g. `30/15m`); then 429 until the period ends.",
+    ),
+    Variable(
+        "RATELIMIT_SIGNIN_PER_ACCOUNT",
+        str,
+        "10/15m",
+        "Failed sign-ins allowed for one user name per period, from anywhere.",
+    ),
+    Variable(
+        "RATELIMIT_SURVEY_LINK_PER_IP",
+        str,
+        "20/15m",
+        "Refused survey links (unknown, expired or used tokens) allowed from one client IP per "
+        "period: guessing tokens is stopped.",
+    ),
+    Variable(
+        "RATELIMIT_SURVEY_LINK_PER_TOKEN",
+        str,
+        "30/1h",
+        "Times one personal survey link may be opened per period.",
+    ),
+    Variable(
+        "API_RATE_LIMIT",
+        str,
+        "600/m",
+        "Requests to `/api/v1/` allowed from one client IP per period (counted per server "
+        "process); then 429 with `Retry-After`.",
+    ),
+    Variable(
+        "TRUSTED_PROXIES",
+        int,
+        0,
+        "How many proxies in front of the app append to `X-Forwarded-For`; the client IP used by "
+        "the rate limits is the one the outermost trusted proxy saw. 0: the connection's address.",
+    ),
+    Variable(
+        "WEB_WORKERS",
+        int,
+        0,
+        "`make serve`: gunicorn worker processes; 0 means 2 × CPU cores + 1.",
+    ),
+    Variable("WEB_THREADS", int, 4, "`make serve`: threads per gunicorn worker (gthread)."),
+    Variable(
+        "PG_BIN_DIR",
+        str,
+        "",
+        "Where `compendium backup`/`restore` find `pg_dump` and `pg_restore` (their major version "
+        "at least the server's). Default: found on `PATH`.",
+    ),
 )
 
 _BY_NAME = {v.name: v for v in VARIABLES}

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
+from ninja.errors import Throttled
 from ninja.openapi.docs import DocsBase
+from ninja.throttling import AnonRateThrottle
 
 from . import entries, reference
-from .errors import install_error_handlers
+from .errors import error_body, install_error_handlers
 
 DESCRIPTION = """
 The compendium "Empowering Women to Trade through Digitalisation: Policy Insights" as data:
@@ -25,7 +28,10 @@ the vocabularies they are classified with.
   `/feeds/entries.atom?…`.
 * **Errors** always have the shape `{"error": {"code", "message", "details": [...]}}`, with
   `code` one of `invalid_parameters`, `unknown_filter_value`, `invalid_cursor`,
-  `cursor_mismatch` (400), `not_found` (404) or `server_error` (500).
+  `cursor_mismatch` (400), `not_found` (404), `too_many_requests` (429, with `Retry-After`)
+  or `server_error` (500).
+* **Fair use.** Each client IP may make a limited number of requests per minute (the
+  `API_RATE_LIMIT` setting); past it the answer is 429 until `Retry-After` seconds have passed.
 """
 
 
@@ -49,7 +55,16 @@ api = NinjaAPI(
     docs=LocalSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # Per client IP (TRUSTED_PROXIES decides which address); counted in each server process.
+    throttle=[AnonRateThrottle(settings.API_RATE_LIMIT)],
 )
 api.add_router("", entries.router)
 api.add_router("", reference.router)
 install_error_handlers(api)
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    # ninja adds Retry-After; the body keeps the API's one error shape.
+    body = error_body("too_many_requests", "Too many requests from this address; retry later.")
+    return api.create_response(request, body, status=429)

@@ -10,6 +10,9 @@ from typing import Any
 from django.contrib.auth import views as auth
 from django.contrib.auth.forms import AuthenticationForm
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+
+from compendium.operations.ratelimit import SIGNIN_PER_ACCOUNT, SIGNIN_PER_IP, rate_limited
 
 from .rules import is_focal_point
 from .views import QUEUE_PERMISSION
@@ -58,6 +61,8 @@ def landing_url(user: Any) -> str:
     return reverse("public:home")
 
 
+# Failed sign-ins are limited per client IP and per user name (429 past the limit).
+@method_decorator(rate_limited(SIGNIN_PER_IP, SIGNIN_PER_ACCOUNT), name="dispatch")
 class SignInView(auth.LoginView):
     template_name = "review/login.html"
     authentication_form = SignInForm

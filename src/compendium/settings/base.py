@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "compendium.review",
     "compendium.imports",
     "compendium.public",
+    "compendium.operations",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Rate limits ("count/period"; compendium.operations.ratelimit) and the API's throttle.
+RATELIMIT_SIGNIN_PER_IP = env("RATELIMIT_SIGNIN_PER_IP")
+RATELIMIT_SIGNIN_PER_ACCOUNT = env("RATELIMIT_SIGNIN_PER_ACCOUNT")
+RATELIMIT_SURVEY_LINK_PER_IP = env("RATELIMIT_SURVEY_LINK_PER_IP")
+RATELIMIT_SURVEY_LINK_PER_TOKEN = env("RATELIMIT_SURVEY_LINK_PER_TOKEN")
+API_RATE_LIMIT = env("API_RATE_LIMIT")
+TRUSTED_PROXIES = env("TRUSTED_PROXIES")
+NINJA_NUM_PROXIES = TRUSTED_PROXIES
 
 # Whether this deployment may create demo accounts (demo settings only).
 COMPENDIUM_DEMO = False

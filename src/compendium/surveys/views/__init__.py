@@ -11,6 +11,12 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from compendium.operations.ratelimit import (
+    SURVEY_LINK_PER_IP,
+    SURVEY_LINK_PER_TOKEN,
+    rate_limited,
+)
+
 from ..selectors import InvitationRefused, invitation_for_token
 from ..services import invitation_touch
 from .access import SESSION_KEY, refusal_page
@@ -20,6 +26,8 @@ __all__ = ["SESSION_KEY", "invitation_open"]
 
 @never_cache
 @require_safe
+# Refused links are limited per client IP (token guessing), each link's opens per token.
+@rate_limited(SURVEY_LINK_PER_IP, SURVEY_LINK_PER_TOKEN)
 def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = invitation_for_token(token)
