@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,11 +21,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from compendium.review.rules import is_secretariat
 
-from . import selectors, services
+from . import build_jobs, selectors, services
 from .changes import edition_changes
 from .edition_forms import AdoptForm, BuildForm, EditionForm, ReviseForm
 from .errors import EditionError, EntriesIncomplete
-from .models import Edition, EditionFile, EditionStatus
+from .models import BuildStatus, Edition, EditionFile, EditionStatus
 
 
 def secretariat_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -83,6 +84,16 @@ def edition_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _documents(edition: Edition) -> dict[str, Any]:
+    """The documents' part of the page: the files built, and the builds under way or just ended."""
+    builds = selectors.edition_builds_shown(edition=edition)
+    return {
+        "files": selectors.edition_files(edition=edition),
+        "builds": builds,
+        "building": any(build.is_active for build in builds),
+    }
+
+
 def _page(request: HttpRequest, edition: Edition, **extra: Any) -> HttpResponse:
     return render(
         request,
@@ -90,7 +101,7 @@ def _page(request: HttpRequest, edition: Edition, **extra: Any) -> HttpResponse:
         {
             "edition": edition,
             "entries_count": edition.entries.count(),
-            "files": selectors.edition_files(edition=edition),
+            **_documents(edition),
             "changes": edition_changes(edition=edition) if edition.is_frozen else None,
             "build_form": extra.pop("build_form", None) or BuildForm(),
             "revise_form": ReviseForm(initial={"kind": edition.kind, "date": timezone.localdate()}),
@@ -184,16 +195,36 @@ def edition_build(request: HttpRequest, pk: int) -> HttpResponse:
     form = BuildForm(request.POST)
     if not form.is_valid():
         return _page(request, edition, build_form=form, refusal=_("Choose at least one format."))
-    return _act(
-        request,
-        edition,
-        lambda: services.edition_build(
+    try:
+        build = build_jobs.edition_build_request(
             edition=edition,
             actor=request.user,
             formats=form.cleaned_data["formats"],
             language=form.cleaned_data["language"],
-        ),
-        _("Documents built."),
+        )
+    except EditionError as error:
+        return _page(request, edition, build_form=form, refusal=str(error))
+    build_jobs.build_start(build)
+    build.refresh_from_db()
+    if build.status == BuildStatus.DONE:
+        messages.success(request, _("Documents built."))
+    elif build.is_active:
+        messages.info(request, _("The documents are being built; this page shows how far."))
+    return redirect(reverse("publishing:edition", args=[edition.pk]) + "#documents")
+
+
+@require_safe
+@secretariat_view
+def edition_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    """The documents' part of the page, which htmx asks for every two seconds while a build is
+    under way; without JavaScript, the page's "Refresh" link reloads the whole page instead."""
+    edition = _edition(pk)
+    if not request.htmx:
+        return redirect(reverse("publishing:edition", args=[edition.pk]) + "#documents")
+    return render(
+        request,
+        "publishing/editions/_documents.html",
+        {"edition": edition, **_documents(edition)},
     )
 
 

@@ -223,3 +223,67 @@ class DataReleaseFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release.name}/{self.name}"
+
+
+class BuildStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Building")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_BUILD_STATUSES = (BuildStatus.QUEUED, BuildStatus.RUNNING)
+
+
+class EditionBuild(models.Model):
+    """One request to build an edition's documents, followed while it runs (in the background
+    for the web page): its stage and the entries done so far, then its end or why it failed."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="builds")
+    # The formats asked, comma-separated in the order built, e.g. "docx,pdf".
+    formats = models.CharField(_("formats"), max_length=40)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    status = models.CharField(
+        _("status"), max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED
+    )
+    # As the renderers report it: "docx", "pdf: text" (n of m entries) or "pdf: layout".
+    stage = models.CharField(_("stage"), max_length=40, blank=True)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # Touched by every progress report: a running build silent for long was abandoned.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("edition build")
+        verbose_name_plural = _("edition builds")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.edition}: {self.formats} ({self.status})"
+
+    @property
+    def format_list(self) -> list[str]:
+        return [fmt for fmt in self.formats.split(",") if fmt]
+
+    @property
+    def format_names(self) -> str:
+        return ", ".join(fmt.upper() for fmt in self.format_list)
+
+    @property
+    def stage_format(self) -> str:
+        """The format being built now, from the renderers' stage names ("docx", "pdf: text")."""
+        return self.stage.split(":", 1)[0].strip().upper()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_BUILD_STATUSES
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.done // self.total if self.total else 0

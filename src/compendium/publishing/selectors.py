@@ -7,9 +7,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, QuerySet
 
 from .models import (
+    ACTIVE_BUILD_STATUSES,
     DataRelease,
     DataReleaseFile,
     Edition,
+    EditionBuild,
     EditionFile,
     EditionStatus,
     symbol_parts,
@@ -43,6 +45,17 @@ def edition_by_reference(*, reference: str) -> Edition | None:
 
 def edition_files(*, edition: Edition) -> QuerySet[EditionFile]:
     return edition.files.all()
+
+
+def edition_builds_shown(*, edition: Edition) -> list[EditionBuild]:
+    """What the edition's page says about building its documents: every build under way, or else
+    how the latest one ended (finished, or failed and why)."""
+    builds = edition.builds.order_by("requested_at", "pk")
+    active = list(builds.filter(status__in=ACTIVE_BUILD_STATUSES))
+    if active:
+        return active
+    latest = builds.last()
+    return [latest] if latest is not None else []
 
 
 def adopted_edition_files() -> QuerySet[EditionFile]:

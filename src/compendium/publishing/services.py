@@ -286,6 +286,20 @@ def edition_adopt(
     return edition
 
 
+def build_check(*, edition: Edition, formats: Sequence[str], language: str) -> None:
+    """Refuse, saying why, a build that cannot be made: before it is queued, and again when it
+    runs (the edition may have changed in between)."""
+    if not edition.is_frozen:
+        raise EditionError(_("Freeze the edition before building its documents."))
+    unknown = [fmt for fmt in formats if fmt not in DocumentFormat.values]
+    if unknown or not formats:
+        raise EditionError(
+            _("Unknown format: %(formats)s (choose docx or pdf).") % {"formats": ", ".join(unknown)}
+        )
+    if language not in LANGUAGES:
+        raise EditionError(_("The document's language is en, fr or es."))
+
+
 def edition_build(
     *,
     edition: Edition,
@@ -301,15 +315,7 @@ def edition_build(
     from .building import build_files
 
     edition = Edition.objects.get(pk=edition.pk)  # as stored now, not as the caller last saw it
-    if not edition.is_frozen:
-        raise EditionError(_("Freeze the edition before building its documents."))
-    unknown = [fmt for fmt in formats if fmt not in DocumentFormat.values]
-    if unknown or not formats:
-        raise EditionError(
-            _("Unknown format: %(formats)s (choose docx or pdf).") % {"formats": ", ".join(unknown)}
-        )
-    if language not in LANGUAGES:
-        raise EditionError(_("The document's language is en, fr or es."))
+    build_check(edition=edition, formats=formats, language=language)
     built = build_files(edition=edition, formats=formats, language=language, progress=progress)
     return _record_files(edition=edition, built=built, actor=actor, actor_label=actor_label)
 

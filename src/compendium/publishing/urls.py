@@ -34,6 +34,11 @@ urlpatterns = [
     path("secretariat/editions/<int:pk>/adopt/", edition_views.edition_adopt, name="edition_adopt"),
     path("secretariat/editions/<int:pk>/build/", edition_views.edition_build, name="edition_build"),
     path(
+        "secretariat/editions/<int:pk>/documents/",
+        edition_views.edition_documents,
+        name="edition_documents",
+    ),
+    path(
         "secretariat/editions/<int:pk>/files/<int:file_pk>/",
         edition_views.edition_file,
         name="edition_file",
