@@ -208,9 +208,10 @@ class ErrorBodyOut(Schema):
 
 
 class ErrorOut(Schema):
-    """Every error of the API has this shape, whatever its status (400, 404, 422, 500)."""
+    """Every error of the API has this shape, whatever its status (400, 404, 429, 500)."""
 
     error: ErrorBodyOut
 
 
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 404: ErrorOut, 500: ErrorOut}
+# 429: every operation is throttled per client IP (API_RATE_LIMIT), so every one may answer it.
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut, 500: ErrorOut}

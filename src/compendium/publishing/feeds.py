@@ -3,6 +3,7 @@ search page, so every filtered view has its feed."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,25 @@ from .queries import describe, search_from_query, search_page_path
 from .representation import entry_record
 
 FEED_SIZE = 50
+# Characters XML 1.0 cannot hold: one in an entry's text (forms let through all but NUL) would
+# otherwise make the whole feed a server error.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("", value)
+    if isinstance(value, list | tuple):
+        return [xml_text(v) for v in value]
+    return value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom whose items never carry a character XML cannot hold."""
+
+    def add_item(self, title: str, link: str, description: str, **kwargs: Any) -> None:
+        kwargs = {name: xml_text(value) for name, value in kwargs.items()}
+        super().add_item(xml_text(title), link, xml_text(description), **kwargs)
 
 
 @dataclass(frozen=True)
@@ -42,7 +62,7 @@ def newest_entry_ids(params: SearchParams, *, size: int = FEED_SIZE) -> list[int
 
 
 class EntriesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedQuery:
         params, _problems = search_from_query(request.GET)  # unusable values are left out
@@ -131,7 +151,7 @@ class WhatsNewFeed(Feed):
     """The published entries added or changed since a date (`?since=YYYY-MM-DD`, default 30
     days ago), newest change first: the “What's new” page as a feed."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> WhatsNewQuery:
         from .whats_new import since_from_query
