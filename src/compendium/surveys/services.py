@@ -338,14 +338,27 @@ def _editable(response: Response, expected_version: int | None) -> Response:
             )
         )
     if expected_version is not None and current.version != expected_version:
-        raise StaleDraft(
-            _(
-                "This response was saved elsewhere (another tab or a colleague) after "
-                "you opened it. Reload the page to see the latest version; your "
-                "text below was not saved."
-            )
+        message = _(
+            "This response was saved elsewhere (another tab or a colleague) after "
+            "you opened it. Reload the page to see the latest version; your "
+            "text below was not saved."
         )
+        if changes := draft_changes_since(current, expected_version):
+            message += " " + _("Changed since you opened it: %(changes)s.") % {
+                "changes": "; ".join(changes)
+            }
+        raise StaleDraft(message)
     return current
+
+
+def draft_changes_since(response: Response, version: int) -> list[str]:
+    """What changed after `version`, as "fields (who)" per save, oldest first: every save bumps the
+    version by one and leaves one ResponseChange."""
+    count = max(response.version - version, 0)
+    later = list(response.changes.order_by("-created_at", "-id")[:count])
+    return [
+        f"{', '.join(change.fields) or change.action} ({change.who})" for change in reversed(later)
+    ]
 
 
 def _log(

@@ -126,13 +126,26 @@ class EntryInvalid(ValidationError):
 class StaleEntry(Exception):
     def __init__(self, entry: Entry, expected: int) -> None:
         self.entry, self.expected = entry, expected
-        super().__init__(
-            _(
-                "This entry was changed by someone else (version %(current)s; you edited version "
-                "%(expected)s). Reload it to see their changes before saving yours."
-            )
-            % {"current": entry.version, "expected": expected}
-        )
+        self.changes = changes_since(entry, expected)
+        message = _(
+            "This entry was changed by someone else (version %(current)s; you edited version "
+            "%(expected)s). Reload it to see their changes before saving yours."
+        ) % {"current": entry.version, "expected": expected}
+        if self.changes:
+            # Say what the other person changed, so the curator knows what to look at.
+            message += " " + _("Changed since your version: %(changes)s.") % {
+                "changes": "; ".join(self.changes)
+            }
+        super().__init__(message)
+
+
+def changes_since(entry: Entry, version: int) -> list[str]:
+    """What changed after `version`, as "fields (who)" per version, oldest first."""
+    later = EntryVersion.objects.filter(entry_id=entry.pk, number__gt=version).order_by("number")
+    return [
+        f"{', '.join(found.changed_fields) or found.action} ({found.actor_label})"
+        for found in later
+    ]
 
 
 class TransitionNotAllowed(Exception):
