@@ -83,6 +83,16 @@ def test_accepting_with_open_rows_lists_them_in_an_error_summary(curator):
     assert not Entry.objects.filter(import_rows__batch=batch).exists()
 
 
+def test_error_summary_links_to_the_rows_in_french_too(curator):
+    upload(curator, "itc")
+    batch = ImportBatch.objects.get()
+    response = curator.post(f"/fr{reverse('imports:accept', args=[batch.pk])}", {})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Il y a un problème" in html
+    assert 'href="#row-5"' in html
+
+
 def test_bulk_decisions(curator):
     upload(curator, "itc")
     batch = ImportBatch.objects.get()

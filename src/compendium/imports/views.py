@@ -4,6 +4,7 @@ writes through `services`."""
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -264,11 +265,16 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to(batch, request)
 
 
+ROW_NUMBER = re.compile(r"\D{1,12}?(\d+)")
+
+
 def _problem_links(problems: list[str]) -> list[tuple[str, str]]:
+    # Row problems begin with the row's number in every language ("Row 12", "Ligne 12",
+    # "Fila 12"); the others link to the accept form.
     links = []
     for problem in problems:
-        number = problem.split(":", 1)[0].removeprefix("Row ").split(",")[0]
-        links.append((problem, f"#row-{number}" if number.isdigit() else "#accept"))
+        found = ROW_NUMBER.match(problem)
+        links.append((problem, f"#row-{found.group(1)}" if found else "#accept"))
     return links
 
 
