@@ -78,12 +78,19 @@ def search_bench(label: str, database_url: str, budget_for) -> dict:
         )
         result = json.loads(Path(out.name).read_text())
     for line in result["lines"]:
+        figures = (
+            f"    {line['label']:<44} {line['p50']:7.1f} {line['p95']:7.1f} {line['max']:7.1f} ms"
+        )
+        if line["kind"] == "rebuild":
+            # Not a search the budget speaks of: the cost a write passes on to the next search.
+            line["budget"], line["ok"] = None, None
+            say(f"{figures}  (bitmaps rebuilt first; no budget line)")
+            continue
         budget = budget_for(line["kind"])
         line["budget"] = budget
         line["ok"] = line["p95"] <= budget
         say(
-            f"    {line['label']:<44} {line['p50']:7.1f} {line['p95']:7.1f} {line['max']:7.1f} ms"
-            f"  p95 ≤ {budget} ms {verdict(line['ok'])}  ({line['matches']:,} matches,"
+            f"{figures}  p95 ≤ {budget} ms {verdict(line['ok'])}  ({line['matches']:,} matches,"
             f" {line['runs']} runs)"
         )
     return {"label": label, **result}
@@ -268,7 +275,7 @@ def main() -> None:
         return
     web = None if args.skip_http else http_section(args.seconds)
     workloads = [] if args.skip_workloads else workload_section(4)
-    checks = [line["ok"] for result in search for line in result["lines"]]
+    checks = [line["ok"] for result in search for line in result["lines"] if line["ok"] is not None]
     if web:
         checks += [web["ok"], web["uncached"]["ok"], web["weight_ok"]]
     checks += [line["pass"] for line in workloads if line.get("pass") is not None]
