@@ -30,7 +30,10 @@ def site(tmp_path_factory) -> Iterator[Served]:
     served.stop()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop marked as running in
+# the main thread while it is open, and Django then refuses database work in the tests that
+# pytest-django runs after these (transactional tests come last).
+@pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (.ci/run does)")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from compendium.imports.services import batch_create
 
@@ -26,6 +28,14 @@ def _read_inline(settings):
     """Uploads are read in the request, not in a background thread that could not see the
     test's transaction."""
     settings.IMPORTS_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """A request in French leaves French active in the test thread: the next test's `reverse()`
+    would give French addresses."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -60,4 +60,18 @@ def _validation_pages(client, batch, secretariat_user):
     focal_point = get_user_model().objects.create_user("fp-ken", "fp@ken.example", "pw")
     focal_point_assign(user=focal_point, actor=None, economy=Economy.objects.get(code="KEN"))
     client.force_login(focal_point)
-    return [("/asking", asking), ("/validate", client.get(reverse("imports:validate")))]
+    pages = [("/asking", asking), ("/validate", client.get(reverse("imports:validate")))]
+    from compendium.imports.models import ValidationItem
+    from compendium.imports.validation import validation_answer
+
+    item = ValidationItem.objects.filter(request__economy__code="KEN").first()
+    correct = reverse("imports:validation_correct", args=[item.pk])
+    pages += [
+        ("/correct", client.get(correct)),
+        ("/correct-error", client.post(correct, {"title": "", "status": "active"})),
+    ]
+    validation_answer(item=item, user=focal_point, answer="rejected", note="Not ours.")
+    pages.append(("/validate-sent", client.get(reverse("imports:validate"))))
+    client.force_login(secretariat_user)
+    pages.append(("/asking-answered", client.get(reverse("imports:validation_requests"))))
+    return pages

@@ -80,8 +80,16 @@ def test_corrections_and_rejections_need_words_and_keep_the_status(
     user = focal_point("GTM")
     with pytest.raises(ValidationRefused):
         validation_answer(item=item, user=user, answer=ValidationAnswer.REJECTED)
+    with pytest.raises(ValidationRefused):  # a correction carries the corrected values
+        validation_answer(
+            item=item, user=user, answer=ValidationAnswer.CORRECTED, note="It started in 2018."
+        )
     validation_answer(
-        item=item, user=user, answer=ValidationAnswer.CORRECTED, note="It started in 2018."
+        item=item,
+        user=user,
+        answer=ValidationAnswer.CORRECTED,
+        note="It started in 2018.",
+        corrected={"start_year": 2018},
     )
     guatemala_entry.refresh_from_db()
     assert guatemala_entry.verification == Verification.PARTNER_REPORTED

@@ -331,6 +331,35 @@ def imports_rows() -> list[Row]:
             {"item{other_validation_item}-answer": "confirm"},
             case="other",
         ),
+        Row(
+            "imports:validation_correct",
+            members(),
+            kwargs={"pk": "@own_validation_item"},
+            case="own",
+        ),
+        Row(
+            "imports:validation_correct",
+            members(MISSING),
+            kwargs={"pk": "@other_validation_item"},
+            case="other",
+        ),
+        # Without a reason the form says what is missing; nothing reaches the queue.
+        Row(
+            "imports:validation_correct",
+            members(INVALID),
+            "post",
+            {"pk": "@own_validation_item"},
+            {"title": "Corrected in the matrix", "status": "active", "reason": ""},
+            case="own",
+        ),
+        Row(
+            "imports:validation_correct",
+            members(MISSING),
+            "post",
+            {"pk": "@other_validation_item"},
+            {"title": "Corrected in the matrix", "status": "active", "reason": "Forged"},
+            case="other",
+        ),
     ]
 
 

@@ -196,6 +196,16 @@ class ValidationItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # A correction or rejection goes to the review queue as a proposal (an update with the
+    # corrected values, or a withdrawal); its review status is what the focal point sees.
+    proposal = models.ForeignKey(
+        "surveys.Proposal",
+        verbose_name=_("proposal in the review queue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="validation_items",
+    )
 
     class Meta:
         verbose_name = _("entry to validate")

@@ -15,6 +15,7 @@ from .models import (
     Decision,
     ImportBatch,
     ImportRow,
+    ValidationAnswer,
     ValidationItem,
     ValidationRequest,
 )
@@ -74,10 +75,28 @@ def open_items_for(user: AbstractBaseUser) -> QuerySet[ValidationItem]:
     )
 
 
+def sent_items_for(user: AbstractBaseUser) -> QuerySet[ValidationItem]:
+    """The corrections and rejections the focal point's Members sent to the secretariat, with
+    the review queue's decision on each, newest first."""
+    if not (user and user.is_authenticated):
+        return ValidationItem.objects.none()
+    economies = FocalPoint.objects.filter(user=user, economy__isnull=False).values("economy_id")
+    return (
+        ValidationItem.objects.filter(
+            request__economy_id__in=economies,
+            answer__in=(ValidationAnswer.CORRECTED, ValidationAnswer.REJECTED),
+        )
+        .select_related("request__economy", "entry", "proposal")
+        .order_by("-answered_at", "-pk")
+    )
+
+
 def requests_for(user: AbstractBaseUser) -> QuerySet[ValidationRequest]:
     if not (user and user.is_authenticated and user.has_perm("catalog.change_entry")):
         return ValidationRequest.objects.none()
-    return ValidationRequest.objects.select_related("economy").prefetch_related("items")
+    return ValidationRequest.objects.select_related("economy").prefetch_related(
+        "items__entry", "items__proposal"
+    )
 
 
 def economies_to_validate(*, user: AbstractBaseUser) -> list[tuple[str, str, int]]:
@@ -86,11 +105,12 @@ def economies_to_validate(*, user: AbstractBaseUser) -> list[tuple[str, str, int
         return []
     from django.db.models import Count
 
-    from .validation import NOT_ASKED_ABOUT, UNCONFIRMED
+    from .validation import AWAITING_SECRETARIAT, NOT_ASKED_ABOUT, UNCONFIRMED
 
     rows = (
         Entry.objects.filter(verification__in=UNCONFIRMED, economies__isnull=False)
         .exclude(workflow__in=NOT_ASKED_ABOUT)
+        .exclude(AWAITING_SECRETARIAT)
         .values_list("economies__code", "economies__name_en")
         .annotate(waiting=Count("pk", distinct=True))
         .order_by("economies__name_en")

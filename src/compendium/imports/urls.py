@@ -19,4 +19,5 @@ urlpatterns = [
     # The Member's focal point validates what others reported about it.
     path("validation/", validation_views.validate, name="validate"),
     path("validation/<int:pk>/", validation_views.answer, name="validation_answer"),
+    path("validation/<int:pk>/correct/", validation_views.correct, name="validation_correct"),
 ]

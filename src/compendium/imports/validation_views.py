@@ -16,11 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compendium.catalog.models import Economy
+from compendium.review.comment_forms import CorrectionForm
 from compendium.review.views import curator_view
 
 from . import selectors
 from .models import ValidationAnswer
-from .validation import ValidationRefused, validation_answer, validation_request
+from .validation import NOTE_MAX, ValidationRefused, validation_answer, validation_request
 
 
 class RequestForm(forms.Form):
@@ -39,20 +40,25 @@ class RequestForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    """Confirm or reject on the list itself; a correction has its own page (its values)."""
+
     answer = forms.ChoiceField(
         label=gettext_lazy("Your answer"),
         choices=[
             (ValidationAnswer.CONFIRMED, gettext_lazy("Confirm: it is right")),
-            (ValidationAnswer.CORRECTED, gettext_lazy("Correct it (say how below)")),
             (ValidationAnswer.REJECTED, gettext_lazy("Reject it: it is wrong, or not ours")),
         ],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=gettext_lazy("What is wrong, or the correction"),
+        label=gettext_lazy("Why do you reject it?"),
         required=False,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Needed when you correct or reject the entry."),
+        help_text=gettext_lazy(
+            "Needed when you reject the entry: the secretariat reads it with your request to "
+            "withdraw the entry."
+        ),
     )
 
 
@@ -115,20 +121,29 @@ def validate(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "imports/validate.html",
-        {"items": [(item, AnswerForm(prefix=f"item{item.pk}")) for item in items]},
+        {
+            "items": [(item, AnswerForm(prefix=f"item{item.pk}")) for item in items],
+            "sent": selectors.sent_items_for(request.user)[:200],
+        },
     )
+
+
+def _open_item(request: HttpRequest, pk: int):
+    """The item, if it is waiting for one of this user's Members (any other id is a 404)."""
+    item = selectors.open_items_for(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404("Nothing to validate here")
+    return item
 
 
 @require_POST
 @focal_point_view
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.open_items_for(request.user).filter(pk=pk).first()
-    if item is None:
-        raise Http404("Nothing to validate here")
+    item = _open_item(request, pk)
     form = AnswerForm(request.POST, prefix=f"item{pk}")
     if not form.is_valid():
-        messages.error(request, _("Choose: confirm, correct or reject."))
-        return redirect("imports:validate")
+        messages.error(request, _("Choose: confirm or reject (or correct it on its own page)."))
+        return redirect(reverse("imports:validate") + f"#item-{pk}")
     try:
         validation_answer(
             item=item,
@@ -139,9 +154,61 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationRefused as refused:
         messages.error(request, f"“{item.entry.display_title}”: {refused}")
         return redirect(reverse("imports:validate") + f"#item-{pk}")
+    if form.cleaned_data["answer"] == ValidationAnswer.REJECTED:
+        messages.success(
+            request,
+            _(
+                "Your rejection of “%(title)s” was sent to the secretariat, which decides on "
+                "withdrawing the entry."
+            )
+            % {"title": item.entry.display_title},
+        )
+        return redirect(reverse("imports:validate") + "#sent")
     messages.success(
         request,
         _("Thank you: your answer on “%(title)s” was recorded.")
         % {"title": item.entry.display_title},
     )
     return redirect("imports:validate")
+
+
+def _error_links(form: forms.Form) -> list[tuple[str, str]]:
+    return [
+        (f"{form.fields[name].label}: {' '.join(errors)}", f"#{form[name].auto_id}")
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@focal_point_view
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """The corrected values and why: sent to the review queue as a proposal."""
+    item = _open_item(request, pk)
+    if request.method != "POST":
+        form = CorrectionForm.for_entry(item.entry)
+        return render(request, "imports/validation_correct.html", {"item": item, "form": form})
+    form = CorrectionForm(request.POST)
+    refusal = ""
+    if form.is_valid():
+        try:
+            validation_answer(
+                item=item,
+                user=request.user,
+                answer=ValidationAnswer.CORRECTED,
+                note=form.cleaned_data["reason"],
+                corrected=form.corrected(),
+            )
+        except ValidationRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(
+                request, _("Your correction was sent to the secretariat's review queue.")
+            )
+            return redirect(reverse("imports:validate") + "#sent")
+    return render(
+        request,
+        "imports/validation_correct.html",
+        {"item": item, "form": form, "refusal": refusal, "error_links": _error_links(form)},
+        status=400,
+    )

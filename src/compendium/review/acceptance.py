@@ -92,9 +92,12 @@ def accept_update(
             note=note,
             expected_version=expected_entry_version,
         )
-    entry = entry_set_verification(
-        entry=entry, actor=curator, verification=Verification.SUBMITTED_BY_MEMBER, note=note
+    verification = (
+        Verification.MEMBER_VALIDATED
+        if _validated_by_member(proposal, entry)
+        else Verification.SUBMITTED_BY_MEMBER
     )
+    entry = entry_set_verification(entry=entry, actor=curator, verification=verification, note=note)
     source = _survey_source(proposal.response, changed, url=_cited_document(values))
     source_add(entry=entry, actor=curator, data=source, note=note)
     return entry, data, changed
@@ -107,6 +110,13 @@ def _about_respondent(entry: Entry, response: Response) -> bool:
     return entry.contributor_economy_id == response.economy_id or (
         entry.economies.filter(pk=response.economy_id).exists()
     )
+
+
+def _validated_by_member(proposal: Proposal, entry: Entry) -> bool:
+    """The Member's own correction of an entry about itself, sent in answer to the secretariat's
+    request that it validate the entry (`imports.validation`): once accepted, the Member vouches
+    for the entry as corrected."""
+    return proposal.validation_items.exists() and _about_respondent(entry, proposal.response)
 
 
 def accept_confirmation(proposal: Proposal, curator: AbstractBaseUser, note: str) -> Entry:

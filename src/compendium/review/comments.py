@@ -12,40 +12,26 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compendium.audit.services import audit_record
 from compendium.catalog.models import Economy, Entry, Organization, Workflow
-from compendium.catalog.services import (
-    entry_data_from_dict,
-    entry_data_of,
-    entry_data_problems,
-    entry_data_to_dict,
-)
 from compendium.publishing.models import Edition, EditionEntry, EditionStatus
-from compendium.surveys.models import (
-    Proposal,
-    ProposalKind,
-    Response,
-    ResponseChange,
-    ReviewStatus,
-    Round,
-)
-from compendium.surveys.services import (
-    questionnaire_latest,
-    questionnaire_load,
-    round_close,
-    round_open,
-)
+from compendium.surveys.models import ProposalKind, Round
 
+from .corrections import (
+    CorrectionRefused,
+    corrected_data,
+    corrected_fields,
+    correction_proposal_add,
+    correction_response_for,
+    correction_round_for,
+)
 from .models import CommentKind, CommentStatus, EditionComment, FocalPoint
 from .rules import can_comment_on_editions, can_resolve_comments, is_secretariat
 
 TEXT_MAX = 4000
-# What a focal point may correct from the edition's page; anything else goes in the comment.
-CORRECTABLE_FIELDS = ("title", "description", "status", "start_year", "end_year")
 
 
 class CommentRefused(Exception):
@@ -211,57 +197,13 @@ def comment_resolve(
 
 
 def _corrections_round(edition: Edition, actor: AbstractBaseUser) -> Round:
-    """The survey round that carries the corrections asked on this edition. It is closed at once:
-    it is never offered in the survey workspace, only seen by curators in the queue."""
-    slug = f"edition-{edition.pk}-corrections"
-    existing = Round.objects.filter(slug=slug).first()
-    if existing is not None:
-        return existing
-    questionnaire = questionnaire_latest() or questionnaire_load()[0]
-    survey_round = round_open(
-        actor=actor,
-        title=(_("Corrections asked on %(symbols)s") % {"symbols": edition.full_symbols})[:200],
-        slug=slug,
+    """The survey round that carries the corrections asked on this edition."""
+    return correction_round_for(
+        slug=f"edition-{edition.pk}-corrections",
+        title=_("Corrections asked on %(symbols)s") % {"symbols": edition.full_symbols},
         deadline=edition.date,
-        questionnaire=questionnaire,
+        actor=actor,
     )
-    return round_close(actor=actor, survey_round=survey_round)
-
-
-def _submitted_response(survey_round: Round, focal: FocalPoint, label: str) -> Response:
-    """The respondent's response in the corrections round: submitted from the start, since each
-    correction is sent as soon as it is asked."""
-    response, _created = Response.objects.get_or_create(
-        round=survey_round,
-        economy=focal.economy,
-        organization=focal.organization,
-        defaults={
-            "status": Response.Status.SUBMITTED,
-            "submitted_at": timezone.now(),
-            "submitted_by": label[:200],
-            "reference": (
-                f"{survey_round.slug.upper()}-"
-                f"{focal.economy.code if focal.economy else focal.organization.slug.upper()}"
-            )[:40],
-        },
-    )
-    return Response.objects.select_for_update().get(pk=response.pk)
-
-
-def _corrected_data(entry: Entry, corrected: Mapping[str, Any]) -> dict[str, Any]:
-    recorded = entry_data_to_dict(entry_data_of(entry))
-    changes = {k: v for k, v in corrected.items() if k in CORRECTABLE_FIELDS}
-    data = {**recorded, **changes}
-    problems = entry_data_problems(entry_data_from_dict(data))
-    if problems:
-        raise CommentRefused(
-            " ".join(str(message) for messages in problems.values() for message in messages)
-        )
-    if all(recorded.get(k) == v for k, v in changes.items()):
-        raise CommentRefused(
-            _("Change at least one value: the correction is the same as the entry.")
-        )
-    return data
 
 
 @transaction.atomic
@@ -292,33 +234,27 @@ def correction_request(
     if live.workflow == Workflow.WITHDRAWN:
         raise CommentRefused(_("This entry was withdrawn since; there is nothing to correct."))
     reason = _clean_text(reason, required=_("Say what is wrong and why, for the secretariat."))
-    data = _corrected_data(live, corrected)
+    try:
+        data = corrected_data(live, corrected)
+    except CorrectionRefused as refused:
+        raise CommentRefused(str(refused)) from refused
     label = str(focal.economy or focal.organization)
-    who = f"{author.get_username()} ({label})"
-    response = _submitted_response(_corrections_round(edition, author), focal, label)
-    position = (
-        response.proposals.order_by("-position").values_list("position", flat=True).first() or 0
-    ) + 1
-    proposal = Proposal.objects.create(
+    fields = corrected_fields(live, data)
+    response = correction_response_for(
+        survey_round=_corrections_round(edition, author),
+        label=label,
+        economy=focal.economy,
+        organization=focal.organization,
+    )
+    proposal = correction_proposal_add(
         response=response,
         entry=live,
         kind=ProposalKind.UPDATE,
         data=data,
         reason=reason,
-        position=position,
-        review_status=ReviewStatus.PENDING,
-        submitted_version=1,
-        updated_by=who[:200],
+        who=f"{author.get_username()} ({label})",
+        fields=fields,
     )
-    fields = sorted(
-        k
-        for k in CORRECTABLE_FIELDS
-        if data.get(k) != entry_data_to_dict(entry_data_of(live)).get(k)
-    )
-    ResponseChange.objects.create(
-        response=response, proposal=proposal, who=who[:200], action="proposal.add", fields=fields
-    )
-    Response.objects.filter(pk=response.pk).update(version=F("version") + 1)
     comment = EditionComment.objects.create(
         edition=edition,
         entry=entry,
