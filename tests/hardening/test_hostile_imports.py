@@ -24,7 +24,6 @@ HEADER = ["Proyecto", "Descripción", "País", "Área", "Beneficiarias", "Inicio
 
 @pytest.fixture
 def curator(client, secretariat_user, settings):
-    settings.IMPORTS_IN_BACKGROUND = False  # read in the request, inside the test's transaction
     settings.IMPORTS_MAX_FILE_BYTES = MAX_BYTES
     client.force_login(secretariat_user)
     return client

@@ -24,13 +24,6 @@ def example(name: str) -> tuple[bytes, str, str]:
 
 
 @pytest.fixture(autouse=True)
-def _read_inline(settings):
-    """Uploads are read in the request, not in a background thread that could not see the
-    test's transaction."""
-    settings.IMPORTS_IN_BACKGROUND = False
-
-
-@pytest.fixture(autouse=True)
 def _default_language_after():
     """A request in French leaves French active in the test thread: the next test's `reverse()`
     would give French addresses."""

@@ -21,7 +21,7 @@ def scene(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Scen
     media = tmp_path_factory.mktemp("matrix-media")
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(media), IMPORTS_IN_BACKGROUND=False),
+        override_settings(MEDIA_ROOT=str(media)),
         translation.override("en"),
     ):
         outer = transaction.atomic()

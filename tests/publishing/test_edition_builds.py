@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from compendium.operations import jobs
 from compendium.publishing import build_jobs, building
 from compendium.publishing.errors import DocumentUnavailable
 from compendium.publishing.models import BuildStatus, EditionBuild
@@ -37,10 +38,12 @@ def in_background(settings, monkeypatch):
     """The page's own mode: the build waits for the request's commit, then runs in a thread.
     The thread is replaced by a note of what it would build (the test's transaction is never
     committed, and a thread could not see it)."""
-    settings.EDITIONS_BUILD_IN_BACKGROUND = True
+    settings.JOBS_IN_BACKGROUND = True
     started: list[tuple[int, str]] = []
     monkeypatch.setattr(
-        build_jobs, "_run_in_thread", lambda build_id, lang: started.append((build_id, lang))
+        jobs,
+        "_thread_start",
+        lambda name, work, lang: started.append((int(name.rsplit("-", 1)[1]), lang)),
     )
     return started
 

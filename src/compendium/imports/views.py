@@ -5,13 +5,10 @@ writes through `services`."""
 from __future__ import annotations
 
 import re
-import threading
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import close_old_connections
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from compendium.operations.jobs import job_start
 from compendium.review.views import curator_view
 
 from . import selectors, services
@@ -39,23 +37,10 @@ FILTER_LABELS = {
 }
 
 
-def _process_in_background(batch_id: int) -> None:
-    def work() -> None:
-        close_old_connections()
-        try:
-            services.batch_process(batch_id=batch_id)
-        finally:
-            close_old_connections()
-
-    threading.Thread(target=work, name=f"import-{batch_id}", daemon=True).start()
-
-
 def _start(batch: ImportBatch) -> None:
     """Long files are read in the background while the batch page shows progress."""
-    if getattr(settings, "IMPORTS_IN_BACKGROUND", True):
-        _process_in_background(batch.pk)
-    else:
-        services.batch_process(batch_id=batch.pk)
+    batch_id = batch.pk
+    job_start(name=f"import-{batch_id}", work=lambda: services.batch_process(batch_id=batch_id))
 
 
 def _upload_errors(form: UploadForm) -> list[tuple[str, str]]:

@@ -4,23 +4,21 @@ request), and the renderers' progress (the same callback that draws the CLI's pr
 saved on it for the page to show. The files themselves are still written whole and then moved
 into place by `services.edition_build`, so a failed or abandoned build never leaves half a file.
 
-`EDITIONS_BUILD_IN_BACKGROUND` (default True) chooses the thread; the tests set it False to build
-within the request, as `IMPORTS_IN_BACKGROUND` does for imports."""
+The thread, or building within the request, is `operations.jobs.job_start`'s choice."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import close_old_connections, transaction
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compendium.audit.services import audit_record
+from compendium.operations.jobs import job_start
 
 from .building import Progress
 from .errors import EditionError
@@ -146,23 +144,7 @@ def edition_build_run(*, build_id: int) -> EditionBuild | None:
     return build
 
 
-def _run_in_thread(build_id: int, language: str) -> None:
-    def work() -> None:
-        close_old_connections()
-        try:
-            with translation.override(language):
-                edition_build_run(build_id=build_id)
-        finally:
-            close_old_connections()
-
-    threading.Thread(target=work, name=f"edition-build-{build_id}", daemon=True).start()
-
-
 def build_start(build: EditionBuild) -> None:
-    """Build now, or (the default) in a thread started once the request's transaction is
-    committed, so that the thread sees the queued build. Messages use the requester's language."""
-    if getattr(settings, "EDITIONS_BUILD_IN_BACKGROUND", True):
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        transaction.on_commit(lambda: _run_in_thread(build.pk, language))
-    else:
-        edition_build_run(build_id=build.pk)
+    """Build in the background (see `operations.jobs`), the page following its progress."""
+    build_id = build.pk
+    job_start(name=f"edition-build-{build_id}", work=lambda: edition_build_run(build_id=build_id))

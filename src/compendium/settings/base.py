@@ -188,6 +188,9 @@ API_RATE_LIMIT = env("API_RATE_LIMIT")
 TRUSTED_PROXIES = env("TRUSTED_PROXIES")
 NINJA_NUM_PROXIES = TRUSTED_PROXIES
 
+# Long jobs started by a request run in a thread of the web process (compendium.operations.jobs).
+JOBS_IN_BACKGROUND = True
+
 # Whether this deployment may create demo accounts (demo settings only).
 COMPENDIUM_DEMO = False
 
