@@ -19,7 +19,8 @@ from compendium.surveys.services import (
     response_save_answers,
     response_submit,
 )
-from compendium.surveys.spreadsheet_read import MAX_BYTES, OLE_MAGIC
+from compendium.surveys.spreadsheet_read import MAX_BYTES
+from compendium.workbooks import OLE_MAGIC
 
 from .test_spreadsheet import (
     as_bytes,

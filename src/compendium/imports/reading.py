@@ -23,15 +23,17 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
+from compendium.workbooks import OLE_MAGIC, ArchiveLimits, WorkbookRefused, workbook_archive
+
 from .problems import INFO, WARNING, FileRefused, Problem
 from .text import fold
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # An XLSX is a zip of XML; real workbooks compress 5-20×. Far more means a bomb.
-MAX_UNCOMPRESSED_BYTES = 250 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
+ARCHIVE_LIMITS = ArchiveLimits(
+    max_uncompressed=250 * 1024 * 1024, max_ratio=200, max_members=10_000
+)
 HEADER_SEARCH_ROWS = 20
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, or an old .xls
 DELIMITERS = ",;\t|"
 ENCODING_NAMES = {
     "utf-8-sig": "UTF-8 (with byte-order mark)",
@@ -87,7 +89,7 @@ def read_table(
                 )
             ]
         )
-    if content.startswith(OLE_SIGNATURE):
+    if content.startswith(OLE_MAGIC):  # an encrypted .xlsx, or an old .xls
         raise FileRefused(
             [
                 Problem(
@@ -186,29 +188,24 @@ def _csv_lines(content: bytes, encoding: str, delimiter: str):
 
 def _check_archive(content: bytes) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
-        raise FileRefused(
-            [Problem(_("This file is not a valid XLSX workbook (it may be damaged)."))]
-        ) from None
-    total = 0
-    for member in archive.infolist():
-        total += member.file_size
-        ratio = member.file_size / max(member.compress_size, 1)
-        if ratio > MAX_COMPRESSION_RATIO or total > MAX_UNCOMPRESSED_BYTES:
+        return workbook_archive(content, limits=ARCHIVE_LIMITS)
+    except WorkbookRefused as refused:
+        if refused.reason != "bomb":
             raise FileRefused(
-                [
-                    Problem(
-                        _(
-                            "This workbook unpacks to far more data than a real spreadsheet "
-                            "(%(member)s: %(size)s MB): it looks like a zip bomb and was not "
-                            "opened."
-                        )
-                        % {"member": member.filename, "size": round(member.file_size / 2**20)}
+                [Problem(_("This file is not a valid XLSX workbook (it may be damaged)."))]
+            ) from None
+        raise FileRefused(
+            [
+                Problem(
+                    _(
+                        "This workbook unpacks to far more data than a real spreadsheet "
+                        "(%(member)s: %(size)s MB): it looks like a zip bomb and was not "
+                        "opened."
                     )
-                ]
-            )
-    return archive
+                    % {"member": refused.member, "size": round(refused.inflated / 2**20)}
+                )
+            ]
+        ) from None
 
 
 MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3}\d+:[A-Z]{1,3}\d+)\"")

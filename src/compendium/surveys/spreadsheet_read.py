@@ -13,7 +13,6 @@ here (`spreadsheet_apply` does that, through the survey's services)."""
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
@@ -21,6 +20,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from compendium.workbooks import ArchiveLimits, WorkbookRefused, workbook_archive
 
 from . import selectors
 from .answers import answers_differ, policy_answers, policy_data
@@ -56,13 +57,10 @@ from .spreadsheet_layout import (
 from .validation import choices_by_question
 
 MAX_BYTES = 5 * 1024 * 1024  # a filled workbook of a few hundred policies is well under 1 MB
-MAX_UNCOMPRESSED = 60 * 1024 * 1024
-MAX_RATIO = 100  # XML compresses 10-20x; far more than that is a bomb
-MAX_MEMBERS = 300
+# XML compresses 10-20x; far more than that is a bomb.
+ARCHIVE_LIMITS = ArchiveLimits(max_uncompressed=60 * 1024 * 1024, max_ratio=100, max_members=300)
 MAX_ROWS = 3000
 MAX_WARNINGS = 20
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 HTML_LIKE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 REASON_MAX = 4000
 
@@ -142,47 +140,34 @@ def check_container(data: bytes) -> None:
         )
     if not data:
         raise _refuse(_("The file is empty."))
-    if data.startswith(OLE_MAGIC):
-        if ENCRYPTED_MARK in data:
-            raise _refuse(
-                _(
-                    "The workbook is protected with a password, so it cannot be read. Remove the "
-                    "password (in Excel: File › Info › Protect Workbook › Encrypt with Password, "
-                    "then empty the password), save, and upload it again."
-                )
-            )
-        raise _refuse(
-            _(
-                "This is an old Excel file (.xls). Save it as an Excel Workbook (.xlsx) and "
-                "upload it again."
-            )
-        )
-    corrupt = _refuse(
-        _(
-            "The file cannot be read as an Excel workbook (.xlsx): it is damaged or of another "
-            "kind. Download the workbook again from this page."
-        )
-    )
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise corrupt from None
-    inflated = sum(m.file_size for m in members)
-    compressed = sum(m.compress_size for m in members) or 1
-    if (
-        len(members) > MAX_MEMBERS
-        or inflated > MAX_UNCOMPRESSED
-        or inflated / compressed > (MAX_RATIO)
-    ):
-        raise _refuse(
-            _(
-                "The workbook would expand to far more than its size (%(size)s MB once opened), "
-                "as a “zip bomb” does; it was not opened. Upload the workbook downloaded from "
-                "this page."
-            )
-            % {"size": round(inflated / 1_048_576)}
+        workbook_archive(data, limits=ARCHIVE_LIMITS).close()
+    except WorkbookRefused as refused:
+        raise _refuse(_container_refusal(refused)) from None
+
+
+def _container_refusal(refused: WorkbookRefused) -> str:
+    if refused.reason == "encrypted":
+        return _(
+            "The workbook is protected with a password, so it cannot be read. Remove the "
+            "password (in Excel: File › Info › Protect Workbook › Encrypt with Password, "
+            "then empty the password), save, and upload it again."
         )
+    if refused.reason == "legacy":
+        return _(
+            "This is an old Excel file (.xls). Save it as an Excel Workbook (.xlsx) and "
+            "upload it again."
+        )
+    if refused.reason == "bomb":
+        return _(
+            "The workbook would expand to far more than its size (%(size)s MB once opened), "
+            "as a “zip bomb” does; it was not opened. Upload the workbook downloaded from "
+            "this page."
+        ) % {"size": round(refused.inflated / 1_048_576)}
+    return _(
+        "The file cannot be read as an Excel workbook (.xlsx): it is damaged or of another "
+        "kind. Download the workbook again from this page."
+    )
 
 
 def open_workbook(data: bytes):
