@@ -328,7 +328,9 @@ def invitation_touch(*, invitation: Invitation, activity: bool = False) -> None:
 # --- drafts --------------------------------------------------------------------------------------
 
 
-def _editable(response: Response, expected_version: int | None) -> Response:
+def response_lock_for_edit(response: Response, expected_version: int | None) -> Response:
+    """The response, its row locked until the transaction ends, if it may still change (not
+    submitted, and at `expected_version` when one is given); else ResponseLocked or StaleDraft."""
     current = Response.objects.select_for_update().get(pk=response.pk)
     if current.is_locked:
         raise ResponseLocked(
@@ -381,7 +383,7 @@ def _log(
 def response_save_answers(
     *, response: Response, who: Who, answers: dict[str, Any], expected_version: int | None = None
 ) -> Response:
-    current = _editable(response, expected_version)
+    current = response_lock_for_edit(response, expected_version)
     merged = {**current.answers, **answers}
     changed = sorted(k for k in answers if current.answers.get(k) != answers[k])
     if changed:
@@ -395,7 +397,7 @@ def response_save_answers(
 def proposal_add(
     *, response: Response, who: Who, data: dict[str, Any], expected_version: int | None = None
 ) -> Proposal:
-    current = _editable(response, expected_version)
+    current = response_lock_for_edit(response, expected_version)
     position = (
         current.proposals.order_by("-position").values_list("position", flat=True).first() or 0
     ) + 1
@@ -422,7 +424,7 @@ def proposal_save(
 ) -> Proposal:
     """Save the respondent's decision on one policy: confirm, correct, withdraw, or edit a new
     one. Incomplete drafts are kept as they are; completeness is checked on submission."""
-    _editable(proposal.response, None)
+    response_lock_for_edit(proposal.response, None)
     current = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleDraft(
@@ -463,7 +465,7 @@ def proposal_save(
 @transaction.atomic
 def proposal_delete(*, proposal: Proposal, who: Who) -> None:
     """Only a new policy added in this response can be removed; recorded ones are withdrawn."""
-    _editable(proposal.response, None)
+    response_lock_for_edit(proposal.response, None)
     if proposal.entry_id is not None:
         raise ValueError("Recorded entries are withdrawn, not deleted.")
     response = proposal.response
@@ -478,7 +480,7 @@ def proposal_reply(
 ) -> Proposal:
     """The respondent's answer to a curator's request for changes (`review_note`). It reaches
     the curator with the response's next submission."""
-    _editable(proposal.response, None)
+    response_lock_for_edit(proposal.response, None)
     current = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleDraft(
@@ -528,7 +530,7 @@ def response_submit(*, response: Response, who: Who) -> Response:
     """All or nothing: every proposal must be complete, or nothing is submitted."""
     from .validation import general_problems
 
-    current = _editable(response, None)
+    current = response_lock_for_edit(response, None)
     defaults = respondent_defaults(current)
     problems = general_problems(current)
     for proposal in current.proposals.all():

@@ -20,9 +20,9 @@ from .questionnaire import Question, general_sections, policy_section
 from .services import (
     ResponseLocked,
     Who,
-    _editable,
     proposal_add,
     proposal_save,
+    response_lock_for_edit,
     response_save_answers,
 )
 from .spreadsheet_read import Upload, read_upload
@@ -60,7 +60,7 @@ class Applied:
 def spreadsheet_upload(*, response: Response, who: Who, data: bytes) -> Applied:
     """Read the workbook and save what it changes, or raise `UploadRefused` (nothing saved) or
     `ResponseLocked` (a submitted response)."""
-    current = _editable(response, None)  # locks the response's row until the end
+    current = response_lock_for_edit(response, None)  # locks the response's row until the end
     upload = read_upload(data, response=current)
     return _apply(current, who, upload)
 
