@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
@@ -53,7 +53,7 @@ class LoadResult:
         return self.requests / self.seconds
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -70,8 +70,17 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, workers: int, threads: int) -> Iterator[int]:
-    port = _free_port()
+def gunicorn(
+    env: dict[str, str],
+    workers: int,
+    threads: int,
+    *,
+    log: Path | None = None,
+    options: Sequence[str] = (),
+) -> Iterator[int]:
+    """gunicorn serving the product with `env` (e.g. `django_env(url)`) on a free port, once it
+    accepts connections; its errors go to `log` if given."""
+    port = free_port()
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "compendium.wsgi:application",
@@ -81,26 +90,26 @@ def gunicorn(database_url: str, workers: int, threads: int) -> Iterator[int]:
         f"--threads={threads}",
         "--keep-alive=30",
         "--log-level=warning",
+        *options,
     ]
-    process = subprocess.Popen(
-        command, env=django_env(database_url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _get(port, "/")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "gunicorn did not start:\n" + process.stderr.read().decode()
-                    ) from None
-                time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with contextlib.ExitStack() as stack:
+        errors = stack.enter_context(log.open("wb")) if log else subprocess.PIPE
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        said = log.read_text() if log else process.stderr.read().decode()
+                        raise RuntimeError("gunicorn did not start:\n" + said) from None
+                    time.sleep(0.2)
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def search_urls(port: int) -> list[str]:

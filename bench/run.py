@@ -143,14 +143,14 @@ def http_section(seconds: float) -> dict:
     http_load.collectstatic(url)
     trials = []
     for workers, threads in LAYOUTS:
-        with http_load.gunicorn(url, workers, threads) as port:
+        with http_load.gunicorn(django_env(url), workers, threads) as port:
             urls = http_load.search_urls(port)
             trial = http_load.load(port, urls, 5, f"{workers} workers × {threads} threads")
         say(f"    trial {trial.label}: {trial.per_second:.0f} requests/s, p95 {trial.p95:.1f} ms")
         trials.append(((workers, threads), trial))
     (workers, threads), _best = max(trials, key=lambda t: t[1].per_second)
     layout = f"{workers} workers × {threads} threads"
-    with http_load.gunicorn(url, workers, threads) as port:
+    with http_load.gunicorn(django_env(url), workers, threads) as port:
         urls = http_load.search_urls(port)
         result = http_load.load(port, urls, seconds, f"{layout}, as deployed")
         rendered = http_load.load(

@@ -25,19 +25,18 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import http_load  # noqa: E402
 from datasets import django_env  # noqa: E402
 
 SAVES = 5
@@ -102,47 +101,6 @@ def server_env(database_url: str, var_dir: Path) -> dict[str, str]:
     env = django_env(database_url)
     env.update(VAR_DIR=str(var_dir), STATIC_ROOT=str(var_dir / "static"))
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int, threads: int, log: Path) -> Iterator[int]:
-    port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "compendium.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        "--worker-class=gthread",
-        f"--threads={threads}",
-        "--backlog=2048",
-        "--keep-alive=30",
-        "--log-level=warning",
-        "--timeout=120",
-    ]
-    with log.open("wb") as errors:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=1):
-                        break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("gunicorn did not start: " + log.read_text()) from None
-                    time.sleep(0.2)
-            yield port
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
 
 
 # --- the clients ---------------------------------------------------------------------------------
@@ -274,7 +232,9 @@ def run(database: str, database_url: str, clients: int, var_dir: Path) -> Outcom
     focal_points = [FocalPoint(number=i, link=link) for i, link in enumerate(links)]
     log = var_dir / "gunicorn.log"
     threads = 8 if database == "SQLite" else 16
-    with gunicorn(env, workers=2, threads=threads, log=log) as port:
+    with http_load.gunicorn(
+        env, 2, threads, log=log, options=("--backlog=2048", "--timeout=120")
+    ) as port:
         sessions = [prepare(port, client) for client in focal_points]
         start = threading.Barrier(len(focal_points) + 1)
         workers = [
