@@ -18,15 +18,14 @@ import csv
 import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from serving import make_serve_running
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -81,12 +80,6 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -114,9 +107,7 @@ def own_database(url: str) -> Iterator[str]:
 
 
 def server_env(url: str) -> dict[str, str]:
-    # Without the outer make's MAKEFLAGS: `make load DATABASE_URL=…` would otherwise pass its
-    # command-line DATABASE_URL on to `make serve`, overriding the load test's own database.
-    dropped = ("DJANGO_", "RATELIMIT_", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    dropped = ("DJANGO_", "RATELIMIT_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     env.update(
         DJANGO_SETTINGS_MODULE="compendium.settings.production",
@@ -142,44 +133,6 @@ def python(code: str, env: dict[str, str], *args: str) -> str:
     if done.returncode:
         sys.exit(done.stderr[-3000:])
     return done.stdout.strip().splitlines()[-1]
-
-
-@contextlib.contextmanager
-def make_serve(env: dict[str, str], server_log: Path) -> Iterator[str]:
-    port = free_port()
-    with server_log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                "make",
-                "-o",
-                "install",
-                "-o",
-                "translations",
-                "serve",
-                "HOST=127.0.0.1",
-                f"PORT={port}",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=5).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    sys.exit("make serve did not start:\n" + server_log.read_text()[-3000:])
-                time.sleep(0.5)
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
 
 
 def warm_up(base: str, seed: dict) -> None:
@@ -312,7 +265,7 @@ def main() -> None:
         log(f"Seeding {DATABASE}: reference data, sample, {FOCAL_POINTS} survey links …")
         seed.write_text(python(SETUP, env, str(FOCAL_POINTS)))
         log("Starting make serve …")
-        with make_serve(env, server_log) as base:
+        with make_serve_running(env, server_log) as base:
             warm_up(base, json.loads(seed.read_text()))
             log(f"Running locust against {base} for {SECONDS} s …")
             locust(base, seed, saves, prefix)

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from loadtest.serving import make_serve_running, make_serve_start
 from tests.served import ROOT, clean_environment, free_port
 
 HTTPS = {"X-Forwarded-Proto": "https"}  # as the TLS-terminating proxy in front says
@@ -76,30 +75,6 @@ def production_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
-def make_serve(port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    # An outer make's command-line variables (MAKEFLAGS) would override this test's database.
-    env = {k: v for k, v in env.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
-    # `-o install -o translations`: already installed, as in CI after `make test`.
-    with log.open("wb") as output:
-        return subprocess.Popen(
-            [
-                "make",
-                "-o",
-                "install",
-                "-o",
-                "translations",
-                "serve",
-                "HOST=127.0.0.1",
-                f"PORT={port}",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: make, gunicorn and its workers
-        )
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     var_dir = tmp_path_factory.mktemp("serve")
@@ -113,24 +88,10 @@ def server(tmp_path_factory) -> Iterator[str]:
             check=True,
             capture_output=True,
         )
-    port = free_port()
-    log = var_dir / "serve.log"
-    process = make_serve(port, env, log)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("make serve did not start:\n" + log.read_text()[-3000:])
-                time.sleep(0.5)
-        yield base
+        with make_serve_running(env, var_dir / "serve.log", timeout=180) as base:
+            yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
         if database_url:
             from tests.operations.test_backup import postgres_drop
 
@@ -189,6 +150,6 @@ def test_it_refuses_to_start_without_a_secret_key(tmp_path):
     env = production_env(tmp_path, None)
     del env["SECRET_KEY"]
     log = tmp_path / "serve.log"
-    process = make_serve(free_port(), env, log)
+    process = make_serve_start(free_port(), env, log)
     assert process.wait(timeout=120) != 0
     assert "SECRET_KEY must be set" in log.read_text()
