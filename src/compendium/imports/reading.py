@@ -28,7 +28,6 @@ from compendium.workbooks import OLE_MAGIC, ArchiveLimits, WorkbookRefused, work
 from .problems import INFO, WARNING, FileRefused, Problem
 from .text import fold
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 # An XLSX is a zip of XML; real workbooks compress 5-20×. Far more means a bomb.
 ARCHIVE_LIMITS = ArchiveLimits(
     max_uncompressed=250 * 1024 * 1024, max_ratio=200, max_members=10_000
@@ -61,7 +60,7 @@ class Table:
 
 
 def max_file_bytes() -> int:
-    return getattr(settings, "IMPORTS_MAX_FILE_BYTES", MAX_FILE_BYTES)
+    return settings.IMPORTS_MAX_FILE_BYTES
 
 
 def read_table(

@@ -49,7 +49,7 @@ class Limit:
 
 def client_ip(request: HttpRequest) -> str:
     """The connection's address, or the one the outermost trusted proxy saw (TRUSTED_PROXIES)."""
-    proxies = getattr(settings, "TRUSTED_PROXIES", 0)
+    proxies = settings.TRUSTED_PROXIES
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         addresses = [part.strip() for part in forwarded.split(",") if part.strip()]

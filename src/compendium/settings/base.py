@@ -190,6 +190,8 @@ NINJA_NUM_PROXIES = TRUSTED_PROXIES
 
 # Long jobs started by a request run in a thread of the web process (compendium.operations.jobs).
 JOBS_IN_BACKGROUND = True
+# The largest partner file the secretariat may import (bytes).
+IMPORTS_MAX_FILE_BYTES = 20 * 1024 * 1024
 
 # Whether this deployment may create demo accounts (demo settings only).
 COMPENDIUM_DEMO = False
