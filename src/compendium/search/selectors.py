@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 from compendium.catalog.i18n import current_language
 from compendium.catalog.models import Entry
-from compendium.catalog.selectors import entry_list
 
 from .backends import Highlight, get_backend
 from .bitmaps import Bitmaps, current_bitmaps, ids_in
 from .facets import FACETS, FacetSpec
+from .page_entries import page_entries
 from .params import SearchParams
 from .query import Query, parse
 
@@ -220,14 +220,13 @@ def search_entries(
         limit=params.page_size,
     )
     facet_results = _facets(params, matches, everything) if facets else []
-    by_id = {e.pk: e for e in entry_list(entries=Entry.objects.filter(pk__in=ids))}
     return SearchResult(
         params=params,
         query=query,
         total=total,
         page=page,
         pages=pages,
-        entries=[by_id[i] for i in ids if i in by_id],
+        entries=page_entries(ids, generation=matches.bitmaps.generation),
         facets=facet_results,
         highlights=(
             get_backend().highlights(query, ids, matches=matches.text.bit_count())
