@@ -3,9 +3,12 @@ and English, French and Spanish stemming side by side (entries and users mix the
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+import re
+from functools import lru_cache
 
-from ..query import Clause, Query, Term, words_of
+from django.db import connection
+
+from ..query import Query, Term, words_of
 from .base import CLOSE, COLUMNS, OPEN, Highlight, SearchBackend, marked_to_html
 
 DOCUMENTS = "search_entrydocument"
@@ -14,6 +17,12 @@ DOCUMENTS = "search_entrydocument"
 # in every document at 100,000 entries), and ranking skips decompression. `title_vector` makes
 # "matches in the title" an index lookup.
 VECTORS = "search_entryvector"
+# The planner underestimates what reading vectors costs and may prefer reading every row to the
+# GIN index (25 ms instead of 1.4 ms for a selective query at 5,000 entries; 280 instead of 80
+# for a word in every entry at 100,000). A full-text match is what the index is for: these
+# functions match with sequential scans off, in one round trip.
+MATCH = "compendium_match_ids"
+TITLE_MATCH = "compendium_title_match_ids"
 CONFIGS = {
     "compendium_en": "english_stem",
     "compendium_fr": "french_stem",
@@ -36,35 +45,67 @@ HEADLINE_OPTIONS = (
 )
 
 
-def _term(term: Term) -> tuple[str, list]:
-    """A tsquery that matches the term in any of the three languages."""
+def _forms(term: Term) -> list[tuple[str, str]]:
+    """(SQL, parameter) of the term's tsquery in each language."""
     text = " ".join(term.words)
     if term.is_phrase:
-        parts = [f"phraseto_tsquery('{config}', %s)" for config in CONFIGS]
-        return "(" + " || ".join(parts) + ")", [text] * len(CONFIGS)
+        return [(f"phraseto_tsquery('{config}', %s)::text", text) for config in CONFIGS]
     # Words are letters and digits only (query.WORD), so `word:*` cannot smuggle an operator.
     pattern = f"{text}:*" if term.prefix else text
-    parts = [f"to_tsquery('{config}', %s)" for config in CONFIGS]
-    return "(" + " || ".join(parts) + ")", [pattern] * len(CONFIGS)
+    return [(f"to_tsquery('{config}', %s)::text", pattern) for config in CONFIGS]
 
 
-def _clause(clause: Clause) -> tuple[str, list]:
-    sqls, params = [], []
-    for term in clause.alternatives:
-        sql, p = _term(term)
-        sqls.append(sql)
-        params += p
-    return "(" + " || ".join(sqls) + ")", params
+@lru_cache(maxsize=2048)
+def _term_forms(database: str, terms: tuple[Term, ...]) -> tuple[tuple[str, ...], ...]:
+    """Each term's tsquery text in the three languages ("" where a language drops all its
+    words). Asked of the database once per distinct set of terms in each process."""
+    forms = [form for term in terms for form in _forms(term)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(sql for sql, _ in forms), [p for _, p in forms])
+        texts = cursor.fetchone()
+    size = len(CONFIGS)
+    return tuple(tuple(texts[i : i + size]) for i in range(0, len(texts), size))
 
 
-def tsquery(query: Query) -> tuple[str, list]:
-    """The query's required clauses as one tsquery expression."""
-    sqls, params = [], []
-    for clause in query.required:
-        sql, p = _clause(clause)
-        sqls.append(sql)
-        params += p
-    return " && ".join(sqls), params
+# One word ('train':* or 'train'), and a phrase ('digit' <-> 'skill', 'renforc' <2> 'capac'):
+# the only shapes `_forms` gives for letters and digits.
+WORD_FORM = re.compile(r"'([^']+)'(:\*)?")
+PHRASE_FORM = re.compile(r"'[^']+'(?: <(?:-|\d+)> '[^']+')+")
+LEXEME = re.compile(r"'([^']+)'")
+
+
+def _any_of(terms: tuple[Term, ...]) -> str:
+    """The tsquery text matching any of the terms ("" if none can match).
+
+    Each form is kept once, and forms that another one already covers are dropped: the three
+    stemmers often agree, a prefix covers longer words ('wom':* covers 'women'), and a word
+    covers every phrase holding it. Each dropped form is one less check per candidate, and a
+    dropped phrase one less reason to read stored positions."""
+    database = connection.settings_dict["NAME"]
+    forms = dict.fromkeys(f for term in _term_forms(database, terms) for f in term if f)
+    words = [(m.group(1), bool(m.group(2))) for f in forms if (m := WORD_FORM.fullmatch(f))]
+
+    def covers(word: str, prefix: bool, lexeme: str) -> bool:
+        return lexeme.startswith(word) if prefix else lexeme == word
+
+    def covered(form: str) -> bool:
+        word = WORD_FORM.fullmatch(form)
+        if word:
+            lexeme, own = word.group(1), (word.group(1), bool(word.group(2)))
+            return any(covers(w, p, lexeme) for w, p in words if (w, p) != own)
+        if PHRASE_FORM.fullmatch(form):
+            lexemes = LEXEME.findall(form)
+            return any(covers(w, p, lexeme) for w, p in words for lexeme in lexemes)
+        return False
+
+    return " | ".join(f"({f})" for f in forms if not covered(f))
+
+
+def tsquery(query: Query) -> str:
+    """The query's required clauses as tsquery text ("" if nothing can match). A clause whose
+    words are all stop words in every language is left out, as PostgreSQL itself would."""
+    clauses = [_any_of(clause.alternatives) for clause in query.required]
+    return " & ".join(f"({c})" for c in clauses if c)
 
 
 # The vector's weights and the fields each one holds (see VECTOR).
@@ -98,19 +139,12 @@ def _matched_columns(query: Query, flags: list[bool], fields: dict[str, str]) ->
     return [c for c in COLUMNS if c in matched]
 
 
-def _ids(sql: str, params: list) -> list[int]:
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The planner underestimates what reading vectors costs and may prefer scanning every
-        # row to the GIN index (25 ms instead of 1.4 ms for a selective query at 5,000
-        # entries). A full-text match is what the index is for. Inside an outer transaction
-        # `SET LOCAL` would outlive this block: put it back.
-        cursor.execute("SELECT current_setting('enable_seqscan')")
-        previous = cursor.fetchone()[0]
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
-    return ids
+def _matching(function: str, tsquery_text: str) -> list[int]:
+    if not tsquery_text:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {function}(%s::tsquery)", [tsquery_text])
+        return [row[0] for row in cursor.fetchall()]
 
 
 class PostgresBackend(SearchBackend):
@@ -119,49 +153,39 @@ class PostgresBackend(SearchBackend):
     def match_ids(
         self, query: Query, *, rank_within: list[int] | None = None
     ) -> tuple[list[int], list[int] | None]:
-        sql, params = tsquery(query)
-        ids = _ids(f"SELECT entry_id FROM {VECTORS} WHERE vector @@ ({sql})", params)
+        ids = _matching(MATCH, tsquery(query))
         if rank_within is None:
             return ids, None
         within = set(rank_within)
         return ids, self.ranked_ids(query, [i for i in ids if i in within])
 
     def excluded_ids(self, query: Query) -> list[int]:
-        parts, params = [], []
-        for term in query.excluded:
-            sql, p = _term(term)
-            parts.append(sql)
-            params += p
-        return _ids(
-            f"SELECT entry_id FROM {VECTORS} WHERE vector @@ ({' || '.join(parts)})", params
-        )
+        return _matching(MATCH, _any_of(tuple(query.excluded)))
 
     def title_match_ids(self, query: Query) -> list[int]:
-        sql, params = tsquery(query)
-        return _ids(f"SELECT entry_id FROM {VECTORS} WHERE title_vector @@ ({sql})", params)
+        return _matching(TITLE_MATCH, tsquery(query))
 
     def ranked_ids(self, query: Query, candidates: list[int]) -> list[int]:
-        if not candidates:
+        text = tsquery(query)
+        if not candidates or not text:
             return []
-        tsq, params = tsquery(query)
         # `ts_rank` rather than `ts_rank_cd`: the same weights by field, a third of the time
         # (cover density walks every position of these multi-language vectors).
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT v.entry_id FROM {VECTORS} v "
-                "JOIN unnest(%s::bigint[]) AS c(id) ON v.entry_id = c.id "
-                f"ORDER BY ts_rank('{{0.1, 0.3, 0.6, 1.0}}', v.vector, ({tsq}), 1) DESC, "
-                "v.entry_id",
-                [candidates, *params],
+                f"SELECT entry_id FROM {VECTORS} WHERE entry_id = ANY(%s) "
+                f"ORDER BY ts_rank('{{0.1, 0.3, 0.6, 1.0}}', vector, %s::tsquery, 1) DESC, "
+                "entry_id",
+                [candidates, text],
             )
             return [row[0] for row in cursor.fetchall()]
 
     def highlights(
         self, query: Query, ids: list[int], *, matches: int | None = None
     ) -> dict[int, Highlight]:
-        if not ids or not query.required:
+        text = tsquery(query)
+        if not ids or not text:
             return {}
-        tsq, params = tsquery(query)
         # Which fields matched, from the stored vector's weights (one per group of fields, see
         # VECTOR), instead of recomputing a vector per field: 1 ms instead of 12 for a page.
         groups = ", ".join(
@@ -169,7 +193,7 @@ class PostgresBackend(SearchBackend):
         )
         texts = ", ".join(f"d.{c}" for c in SHARED_WEIGHT_COLUMNS)
         sql = (
-            f"WITH q AS (SELECT ({tsq}) AS query) "
+            "WITH q AS (SELECT %s::tsquery AS query) "
             f"SELECT d.entry_id, "
             f"ts_headline('compendium_en', split_part(d.title, E'\\n', 1), q.query, %s), "
             f"ts_headline('compendium_en', d.description, q.query, %s), {groups}, {texts} "
@@ -178,7 +202,7 @@ class PostgresBackend(SearchBackend):
         )
         result = {}
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, TITLE_OPTIONS, HEADLINE_OPTIONS, list(ids)])
+            cursor.execute(sql, [text, TITLE_OPTIONS, HEADLINE_OPTIONS, list(ids)])
             for entry_id, title, excerpt, *rest in cursor.fetchall():
                 flags, values = rest[: len(WEIGHT_GROUPS)], rest[len(WEIGHT_GROUPS) :]
                 fields = dict(zip(SHARED_WEIGHT_COLUMNS, values, strict=True))
@@ -216,6 +240,12 @@ class PostgresBackend(SearchBackend):
         execute(
             f"CREATE INDEX IF NOT EXISTS {VECTORS}_title_gin ON {VECTORS} USING gin (title_vector)"
         )
+        for function, column in ((MATCH, "vector"), (TITLE_MATCH, "title_vector")):
+            execute(
+                f"CREATE OR REPLACE FUNCTION {function}(query tsquery) RETURNS SETOF bigint "
+                "LANGUAGE sql STABLE PARALLEL SAFE SET enable_seqscan = off AS "
+                f"$$ SELECT entry_id FROM {VECTORS} WHERE {column} @@ query $$"
+            )
         execute(
             "CREATE OR REPLACE FUNCTION search_entrydocument_vector() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN "
@@ -251,6 +281,8 @@ class PostgresBackend(SearchBackend):
         execute = schema_editor.execute
         execute(f"DROP TRIGGER IF EXISTS search_entrydocument_vector ON {DOCUMENTS}")
         execute("DROP FUNCTION IF EXISTS search_entrydocument_vector()")
+        for function in (MATCH, TITLE_MATCH):
+            execute(f"DROP FUNCTION IF EXISTS {function}(tsquery)")
         execute(f"DROP TABLE IF EXISTS {VECTORS}")
         execute("DROP FUNCTION IF EXISTS compendium_tsv(text)")
         for config in CONFIGS:
