@@ -16,6 +16,12 @@ def test_ids_survive_the_round_trip_through_a_bitmap(ids):
     assert ids_in(bitmap_of(ids, 5001)) == sorted(set(ids))
 
 
+@given(st.lists(st.integers(min_value=-3, max_value=80), min_size=10, max_size=300))
+def test_many_ids_take_the_fast_way_to_the_same_bitmap(ids):
+    # Dense lists (more than one id in 16 of the index) are set in C; the result is the same.
+    assert ids_in(bitmap_of(ids, 64)) == sorted({i for i in ids if 0 <= i < 64})
+
+
 def test_ids_beyond_the_index_are_left_out():
     assert ids_in(bitmap_of([3, 99, -1], 10)) == [3]
 

@@ -10,8 +10,10 @@ second at 100,000 entries and a few milliseconds at the compendium's real size."
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from django.db import connection
 
@@ -31,16 +33,27 @@ ORDERS = {
 # Below this density a page is found by sorting the few matching ids by rank; above it, by
 # walking the sort order until the page is full.
 SPARSE = 1 / 32
+ONE = ord("1")
 _BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 
 
 def bitmap_of(ids: Iterable[int], size: int) -> int:
     """A bitmap with the bits of these ids set (ids beyond `size` are not in the index)."""
-    buffer = bytearray((size >> 3) + 1)
-    for i in ids:
-        if 0 <= i < size:
-            buffer[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(buffer, "little")
+    ids = ids if isinstance(ids, list) else list(ids)
+    if len(ids) * 16 < size:
+        buffer = bytearray((size >> 3) + 1)
+        for i in ids:
+            if 0 <= i < size:
+                buffer[i >> 3] |= 1 << (i & 7)
+        return int.from_bytes(buffer, "little")
+    if min(ids) < 0:
+        ids = [i for i in ids if i >= 0]
+    # Many ids: one ASCII digit per id, set in C (`map` over `__setitem__`) and read as a
+    # base-2 number, in half the time of setting each bit in Python (6 ms for 100,000 ids).
+    digits = bytearray(b"0") * max(size, max(ids, default=0) + 1)
+    deque(map(digits.__setitem__, ids, repeat(ONE)), maxlen=0)
+    digits.reverse()
+    return int(digits, 2) & ((1 << size) - 1)
 
 
 def ids_in(bitmap: int) -> list[int]:

@@ -62,6 +62,7 @@ def search_index_rebuild(*, progress: Callable[[int, int], None] | None = None) 
     with transaction.atomic():
         EntryFacet.objects.all().delete()
         EntryDocument.objects.all().delete()
+    get_backend().before_rebuild()
     done = 0
     ids = list(Entry.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):

@@ -76,5 +76,8 @@ class SearchBackend(ABC):
     @abstractmethod
     def uninstall(self, schema_editor) -> None: ...
 
+    def before_rebuild(self) -> None:  # noqa: B027 - optional hook
+        """Called with the index emptied, before every document is written again."""
+
     def after_bulk_write(self) -> None:  # noqa: B027 - optional hook
         """Called after the documents were rewritten wholesale (e.g. to optimise the index)."""

@@ -57,6 +57,17 @@ def _ids(sql: str, params: list) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _matching(expression: str) -> list[int]:
+    """The rowids matching an FTS5 expression. Joined into one string by SQLite: a third less
+    time than fetching 40,000 rows one tuple each."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT group_concat(rowid) FROM {TABLE} WHERE {TABLE} MATCH %s", [expression]
+        )
+        joined = cursor.fetchone()[0]
+    return list(map(int, joined.split(","))) if joined else []
+
+
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
 
@@ -65,29 +76,33 @@ class SQLiteBackend(SearchBackend):
     ) -> tuple[list[int], list[int] | None]:
         expression = fts_expression(query)
         if rank_within is None:
-            sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
-            return _ids(sql, [expression]), None
+            return _matching(expression), None
         # One walk over the matches, scoring only those among the candidates: a second MATCH
-        # to rank them would cost as much again as the first.
+        # to rank them would cost as much again as the first. (bm25() cannot be aggregated
+        # directly, hence the materialised step.)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid, CASE WHEN +rowid IN (SELECT value FROM json_each(%s)) "
-                f"THEN {BM25} END FROM {TABLE} WHERE {TABLE} MATCH %s",
+                f"WITH m AS MATERIALIZED (SELECT rowid AS id, "
+                f"CASE WHEN +rowid IN (SELECT value FROM json_each(%s)) THEN {BM25} END AS score "
+                f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
+                "SELECT group_concat(id), "
+                "group_concat(CASE WHEN score IS NOT NULL THEN id || ' ' || score END) FROM m",
                 [json.dumps(rank_within), expression],
             )
-            rows = cursor.fetchall()
-        scored = sorted((score, rowid) for rowid, score in rows if score is not None)
-        return [row[0] for row in rows], [rowid for _, rowid in scored]
+            joined, scores = cursor.fetchone()
+        ids = list(map(int, joined.split(","))) if joined else []
+        scored = sorted(
+            (float(score), int(rowid))
+            for rowid, score in (pair.split(" ") for pair in (scores or "").split(",") if pair)
+        )
+        return ids, [rowid for _, rowid in scored]
 
     def excluded_ids(self, query: Query) -> list[int]:
-        return _ids(
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [exclusion_expression(query)]
-        )
+        return _matching(exclusion_expression(query))
 
     def title_match_ids(self, query: Query) -> list[int]:
         # A column filter over the whole expression: every clause must match in the title.
-        expression = f"title : ({fts_expression(query)})"
-        return _ids(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression])
+        return _matching(f"title : ({fts_expression(query)})")
 
     def ranked_ids(self, query: Query, candidates: list[int]) -> list[int]:
         if not candidates:
