@@ -255,19 +255,59 @@ def test_words_in_most_entries_rank_title_matches_first_newest_first(sample_hidd
     assert [Entry.objects.get(pk=i).slug for i in ids] == expected
 
 
-def test_filtered_relevance_is_the_same_ranked_in_one_pass_or_two(sample_hidden, monkeypatch):
-    from compendium.search import selectors
-
+def test_filtered_relevance_ranks_titles_above_descriptions(sample_hidden):
     for i, (title, description) in enumerate(
         [("Export help", "women women women"), ("Women exporters", "help"), ("Women", "x")]
     ):
         make_entry(slug=f"r{i}", title=title, description=description, economies=("KEN",))
     make_entry(slug="elsewhere", title="Women exporters", economies=("CHL",))
-    one_pass = [e.slug for e in search("q=women&economy=KEN").entries]
-    monkeypatch.setattr(selectors, "RANK_WITHIN_LIMIT", 0)
-    assert [e.slug for e in search("q=women&economy=KEN").entries] == one_pass
-    assert set(one_pass) == {"r0", "r1", "r2"}
-    assert one_pass[-1] == "r0"  # the title weighs more than a description full of the word
+    ranked = [e.slug for e in search("q=women&economy=KEN").entries]
+    assert set(ranked) == {"r0", "r1", "r2"}
+    assert ranked[-1] == "r0"  # the title weighs more than a description full of the word
+
+
+def test_broad_words_put_title_matches_first_whatever_the_filters_leave(sample_hidden, monkeypatch):
+    from compendium.search import selectors
+
+    make_entry(
+        slug="desc", title="Help desk", description="For women, by women.", economies=("KEN",)
+    )
+    make_entry(slug="short", title="Women", economies=("KEN",))
+    make_entry(slug="long", title="Women traders network programme", economies=("KEN",))
+    for i in range(5):
+        make_entry(slug=f"other{i}", title=f"Women fund {i}", economies=("CHL",))
+    # 8 of the 8 public entries hold the word; the filter leaves 3, few enough to rank.
+    monkeypatch.setattr(selectors, "RANK_LIMIT", 3)
+    assert [e.slug for e in search("q=women&economy=KEN").entries] == ["long", "short", "desc"]
+    monkeypatch.setattr(selectors, "BROAD_SHARE", 1.0)  # no longer broad: scored by the engine
+    scored = [e.slug for e in search("q=women&economy=KEN").entries]
+    assert set(scored) == {"long", "short", "desc"}
+    assert scored[-1] == "desc"
+
+
+def test_title_first_pages_are_the_same_found_among_the_newest_or_in_every_title(
+    sample_hidden, monkeypatch
+):
+    from compendium.search import selectors
+
+    for i in range(9):
+        in_title = i % 3 != 0
+        make_entry(
+            slug=f"t{i}",
+            title=f"Exporters {i}" if in_title else f"Programme {i}",
+            description="" if in_title else "For exporters.",
+        )
+    monkeypatch.setattr(selectors, "RANK_LIMIT", 1)
+    pages = {}
+    for window in (8, 400, 0):  # a window too small, one holding every match, none at all
+        monkeypatch.setattr(selectors, "TITLE_WINDOW", window)
+        pages[window] = [
+            [e.slug for e in search(f"q=exporters&page_size=2&page={page}").entries]
+            for page in range(1, 6)
+        ]
+    assert pages[8] == pages[400] == pages[0]
+    assert pages[0][0] == ["t8", "t7"]
+    assert pages[0][3] == ["t6", "t3"]
 
 
 def test_pages_are_the_same_found_by_sorting_or_by_walking_the_order(sample_hidden, monkeypatch):

@@ -54,9 +54,7 @@ def test_a_renamed_economy_or_area_shows_its_new_name_on_the_next_search():
     )
     term_upsert(model=PolicyArea, slug=area.slug, values={"label_en": "Renamed area"})
     again = next(
-        e
-        for e in search_entries(params=SearchParams(page_size=50)).entries
-        if e.pk == entry.pk
+        e for e in search_entries(params=SearchParams(page_size=50)).entries if e.pk == entry.pk
     )
     names, labels, _ = _shown(again)
     assert "Renamed Economy" in names

@@ -31,13 +31,13 @@ def _slugs(text: str) -> set[str]:
 
 
 def _flags(slug: str) -> set[str]:
-    from compendium.search.backends.postgres import FLAG_PREFIX, VECTORS
+    from compendium.search.backends.postgres import FLAG_PREFIX
 
     entry_id = Entry.objects.get(slug=slug).pk
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT lexeme FROM {VECTORS}, unnest(vector) WHERE entry_id = %s "
-            "AND lexeme LIKE %s",
+            "SELECT lexeme FROM search_entryvector, unnest(vector) "
+            "WHERE entry_id = %s AND lexeme LIKE %s",
             [entry_id, FLAG_PREFIX + "%"],
         )
         return {row[0] for row in cursor.fetchall()}
@@ -74,11 +74,13 @@ def test_a_synonym_phrase_is_flagged_and_still_means_adjacent_words(sample_hidde
 
 
 def test_a_form_new_to_the_synonyms_is_flagged_in_the_vectors_already_written(sample_hidden):
-    from compendium.search.backends.postgres import PHRASES, phrase_forms_sync
+    from compendium.search.backends.postgres import phrase_forms_sync
 
     make_entry(slug="money", title="Mobile money for market women")
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {PHRASES} WHERE query::text = %s", ["'mobil' <-> 'money'"])
+        cursor.execute(
+            "DELETE FROM search_phraseform WHERE query::text = %s", ["'mobil' <-> 'money'"]
+        )
     make_entry(slug="later", title="Mobile money agents")
     assert "later" in _slugs('"mobile money"'), "an unknown form is checked by positions"
     assert phrase_forms_sync() == 1

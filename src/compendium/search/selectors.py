@@ -21,8 +21,14 @@ from .query import Query, parse
 # field; beyond it, title matches first (see `_ordered`). Measured at 100,000 entries: ranking
 # 2,000 candidates takes ~8 ms on SQLite and ~15 ms on PostgreSQL.
 RANK_LIMIT = 2_000
-# Filters leaving at most this many entries have them scored while the words are matched.
-RANK_WITHIN_LIMIT = 4 * RANK_LIMIT
+# Words found in more than this share of the entries (and more than RANK_LIMIT of them) are
+# broad: whatever the filters leave is ordered title matches first, not scored. Scoring them
+# would cost a second pass over every match (bm25 counts each phrase's documents first: 11 ms
+# for "digital skills" at 100,000 entries) to weigh words that say little about relevance.
+BROAD_SHARE = 0.25
+# Title-first order looks for the page among this many newest matches before asking the engine
+# about every title.
+TITLE_WINDOW = 200
 
 
 @dataclass
@@ -78,14 +84,18 @@ class SearchResult:
 @dataclass
 class _Matches:
     """One search's sets of ids as bitmaps: `text` (public, words matched, exclusions applied),
-    each chosen facet's alternatives, and the start-year range; `ranked`, when the engine ranked
-    the filtered matches while matching, holds them best first."""
+    each chosen facet's alternatives, and the start-year range."""
 
     bitmaps: Bitmaps
     text: int
     facets: dict[str, int]
     years: int | None
-    ranked: list[int] | None = None
+
+    @property
+    def broad(self) -> bool:
+        """Whether the words match so many entries that they say little about relevance."""
+        words = self.text.bit_count()
+        return words > max(RANK_LIMIT, BROAD_SHARE * self.bitmaps.public.bit_count())
 
     def all(self, *, skip_facet: str = "") -> int:
         bitmap = self.text
@@ -110,17 +120,7 @@ def _matches(params: SearchParams, query: Query) -> _Matches:
         years = bitmaps.year_range(params.year_from, params.year_to)
     matches = _Matches(bitmaps=bitmaps, text=bitmaps.public, facets=facets, years=years)
     if query.required:
-        # With filters chosen, the few entries they leave can be ranked in the same pass.
-        filtered = matches.all() if (facets or years is not None) else None
-        rank_within = None
-        if (
-            params.sort == "relevance"
-            and filtered is not None
-            and filtered.bit_count() <= RANK_WITHIN_LIMIT
-        ):
-            rank_within = ids_in(filtered)
-        ids, matches.ranked = backend.match_ids(query, rank_within=rank_within)
-        matches.text &= bitmaps.of(ids)
+        matches.text &= bitmaps.of(backend.match_ids(query))
     if query.excluded:
         matches.text &= ~bitmaps.of(backend.excluded_ids(query))
     return matches
@@ -182,14 +182,28 @@ def _ordered(
     end = None if limit is None else offset + limit
     if params.sort != "relevance" or not query.required:
         return bitmaps.ordered(bitmap, _sort_order(params), offset=offset, limit=limit)
+    if total <= RANK_LIMIT and not matches.broad:
+        return get_backend().ranked_ids(query, ids_in(bitmap))[offset:end]
+    return _title_first(query, bitmaps, bitmap, offset=offset, limit=limit)
+
+
+def _title_first(
+    query: Query, bitmaps: Bitmaps, bitmap: int, *, offset: int, limit: int | None
+) -> list[int]:
+    """Entries matching in the title first, each part newest first: the order for words found
+    in most entries, where weighing every match costs ~4 µs each and says little."""
     backend = get_backend()
-    if total <= RANK_LIMIT:
-        if matches.ranked is not None:
-            kept = set(ids_in(bitmap))
-            return [i for i in matches.ranked if i in kept][offset:end]
-        return backend.ranked_ids(query, ids_in(bitmap))[offset:end]
-    # Words found in most entries say little about relevance, and weighing every match costs
-    # ~4 µs each: entries matching in the title come first, each part newest first.
+    end = None if limit is None else offset + limit
+    if end is not None and end <= TITLE_WINDOW // 4:
+        # A page near the start is almost always among the newest matches: ask about those
+        # titles only (at 100,000 entries, 1 ms instead of 40 for a word in every title).
+        window = bitmaps.ordered(bitmap, "newest", limit=TITLE_WINDOW)
+        in_title = backend.title_matches_among(query, window)
+        first = [i for i in window if i in in_title]
+        if len(first) >= end:
+            return first[offset:end]
+        if len(window) < TITLE_WINDOW:  # the window holds every match
+            return (first + [i for i in window if i not in in_title])[offset:end]
     in_title = bitmap & bitmaps.of(backend.title_match_ids(query))
     first = bitmaps.ordered(in_title, "newest", offset=offset, limit=limit)
     if limit is not None and len(first) >= limit:

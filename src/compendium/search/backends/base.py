@@ -43,11 +43,8 @@ class SearchBackend(ABC):
     vendor: str
 
     @abstractmethod
-    def match_ids(
-        self, query: Query, *, rank_within: list[int] | None = None
-    ) -> tuple[list[int], list[int] | None]:
-        """Ids of the documents where every required clause of the query matches; with
-        `rank_within`, also those of its ids that match, best first (else None)."""
+    def match_ids(self, query: Query) -> list[int]:
+        """Ids of the documents where every required clause of the query matches."""
 
     @abstractmethod
     def excluded_ids(self, query: Query) -> list[int]:
@@ -56,6 +53,10 @@ class SearchBackend(ABC):
     @abstractmethod
     def title_match_ids(self, query: Query) -> list[int]:
         """Ids of the documents whose title alone matches every required clause."""
+
+    @abstractmethod
+    def title_matches_among(self, query: Query, ids: list[int]) -> set[int]:
+        """Those of the ids whose title alone matches every required clause."""
 
     @abstractmethod
     def ranked_ids(self, query: Query, candidates: list[int]) -> list[int]:

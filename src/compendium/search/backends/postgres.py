@@ -207,20 +207,29 @@ def _matching(function: str, tsquery_text: str) -> list[int]:
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
 
-    def match_ids(
-        self, query: Query, *, rank_within: list[int] | None = None
-    ) -> tuple[list[int], list[int] | None]:
-        ids = _matching(MATCH, tsquery(query))
-        if rank_within is None:
-            return ids, None
-        within = set(rank_within)
-        return ids, self.ranked_ids(query, [i for i in ids if i in within])
+    def match_ids(self, query: Query) -> list[int]:
+        return _matching(MATCH, tsquery(query))
 
     def excluded_ids(self, query: Query) -> list[int]:
         return _matching(MATCH, _any_of(tuple(query.excluded)))
 
     def title_match_ids(self, query: Query) -> list[int]:
         return _matching(TITLE_MATCH, tsquery(query))
+
+    def title_matches_among(self, query: Query, ids: list[int]) -> set[int]:
+        text = tsquery(query)
+        if not ids or not text:
+            return set()
+        # Each title vector is small and stored in line: checked row by row, no flags needed.
+        # `IS TRUE` keeps the planner off the title index, which would first find every title
+        # holding the words (8 ms instead of 0.9 for a page of 200 ids at 100,000 entries).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT entry_id FROM {VECTORS} WHERE entry_id = ANY(%s) "
+                "AND (title_vector @@ %s::tsquery) IS TRUE",
+                [ids, text],
+            )
+            return {row[0] for row in cursor.fetchall()}
 
     def ranked_ids(self, query: Query, candidates: list[int]) -> list[int]:
         text = tsquery(query)

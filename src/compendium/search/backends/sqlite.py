@@ -16,6 +16,7 @@ NEW_VALUES = ", ".join(f"new.{c}" for c in COLUMNS)
 OLD_VALUES = ", ".join(f"old.{c}" for c in COLUMNS)
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 HIGHLIGHTS = "compendium_search_highlights"
+TITLES = "compendium_search_titles"
 # Up to this many matches, highlights are taken from the index itself (see `highlights`).
 DIRECT_HIGHLIGHTS = 5_000
 BM25 = f"bm25({TABLE}, {', '.join(str(WEIGHTS[c]) for c in COLUMNS)})"
@@ -71,31 +72,8 @@ def _matching(expression: str) -> list[int]:
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
 
-    def match_ids(
-        self, query: Query, *, rank_within: list[int] | None = None
-    ) -> tuple[list[int], list[int] | None]:
-        expression = fts_expression(query)
-        if rank_within is None:
-            return _matching(expression), None
-        # One walk over the matches, scoring only those among the candidates: a second MATCH
-        # to rank them would cost as much again as the first. (bm25() cannot be aggregated
-        # directly, hence the materialised step.)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH m AS MATERIALIZED (SELECT rowid AS id, "
-                f"CASE WHEN +rowid IN (SELECT value FROM json_each(%s)) THEN {BM25} END AS score "
-                f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
-                "SELECT group_concat(id), "
-                "group_concat(CASE WHEN score IS NOT NULL THEN id || ' ' || score END) FROM m",
-                [json.dumps(rank_within), expression],
-            )
-            joined, scores = cursor.fetchone()
-        ids = list(map(int, joined.split(","))) if joined else []
-        scored = sorted(
-            (float(score), int(rowid))
-            for rowid, score in (pair.split(" ") for pair in (scores or "").split(",") if pair)
-        )
-        return ids, [rowid for _, rowid in scored]
+    def match_ids(self, query: Query) -> list[int]:
+        return _matching(fts_expression(query))
 
     def excluded_ids(self, query: Query) -> list[int]:
         return _matching(exclusion_expression(query))
@@ -103,6 +81,30 @@ class SQLiteBackend(SearchBackend):
     def title_match_ids(self, query: Query) -> list[int]:
         # A column filter over the whole expression: every clause must match in the title.
         return _matching(f"title : ({fts_expression(query)})")
+
+    def title_matches_among(self, query: Query, ids: list[int]) -> set[int]:
+        if not ids or not query.required:
+            return set()
+        # A MATCH on the index walks every document holding the words, even for a column
+        # filter; these few titles are matched in a private table of their own instead.
+        placeholders = ", ".join("%s" for _ in ids)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{TITLES} USING fts5(title, "
+                f"tokenize={TOKENIZER!r})"
+            )
+            cursor.execute(f"DELETE FROM temp.{TITLES}")
+            cursor.execute(
+                f"INSERT INTO temp.{TITLES} (rowid, title) SELECT entry_id, title "
+                f"FROM {DOCUMENTS} WHERE entry_id IN ({placeholders})",
+                ids,
+            )
+            cursor.execute(
+                f"SELECT rowid FROM temp.{TITLES} WHERE {TITLES} MATCH %s", [fts_expression(query)]
+            )
+            found = {row[0] for row in cursor.fetchall()}
+            cursor.execute(f"DELETE FROM temp.{TITLES}")
+        return found
 
     def ranked_ids(self, query: Query, candidates: list[int]) -> list[int]:
         if not candidates:
